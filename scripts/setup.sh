@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Prepares a machine for the project: Graphviz (system package) and the Python virtual environment.
+# Idempotent: does nothing when everything is already in place. Messages are for students (pt-BR).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+VENV=.venv
+PYTHON=${PYTHON:-python3}
+STAMP=$VENV/.instalado
+
+say() { printf '==> %s\n' "$*"; }
+fail() { printf '\nERRO: %s\n' "$*" >&2; exit 1; }
+
+as_root() {
+    if [ "$(id -u)" -eq 0 ]; then "$@"
+    elif command -v sudo >/dev/null 2>&1; then sudo "$@"
+    else fail "é preciso ser root (ou ter sudo) para instalar '$*'. Peça a quem administra a máquina ou rode como root."
+    fi
+}
+
+# apt_install PACKAGE COMMAND HOW_ELSEWHERE: installs PACKAGE through apt when COMMAND is missing.
+apt_install() {
+    local package=$1 command=$2 elsewhere=$3
+    command -v "$command" >/dev/null 2>&1 && return 0
+    if ! command -v apt-get >/dev/null 2>&1; then
+        fail "o comando '$command' (pacote $package) não foi encontrado e este sistema não tem apt-get.
+Instale-o manualmente e rode o comando de novo:
+$elsewhere"
+    fi
+    say "Instalando $package com apt-get (o comando '$command' não foi encontrado)"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$package" >/dev/null
+    command -v "$command" >/dev/null 2>&1 || fail "a instalação de $package terminou, mas '$command' continua ausente."
+}
+
+check_python() {
+    command -v "$PYTHON" >/dev/null 2>&1 || fail "Python 3.11 ou mais novo é necessário e '$PYTHON' não foi encontrado.
+  Debian/Ubuntu: sudo apt-get install python3 python3-venv"
+    "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+        || fail "este projeto precisa de Python 3.11 ou mais novo; '$PYTHON' é $("$PYTHON" --version 2>&1)."
+}
+
+make_venv() {
+    if [ ! -x "$VENV/bin/python" ]; then
+        say "Criando o ambiente virtual em $VENV"
+        "$PYTHON" -m venv "$VENV" 2>/dev/null || {
+            command -v apt-get >/dev/null 2>&1 || fail "não foi possível criar o ambiente virtual. Instale o módulo venv do Python."
+            as_root apt-get update -qq
+            as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
+            "$PYTHON" -m venv "$VENV"
+        }
+    fi
+    if [ ! -f "$STAMP" ] || [ pyproject.toml -nt "$STAMP" ]; then
+        say "Instalando os pacotes Python fixados em pyproject.toml (pode levar alguns minutos na primeira vez)"
+        "$VENV/bin/python" -m pip install -q --upgrade pip
+        "$VENV/bin/python" -m pip install -q -e '.[dev]'
+        touch "$STAMP"
+    fi
+}
+
+check_python
+apt_install graphviz dot "  macOS (Homebrew): brew install graphviz
+  Fedora/RHEL: sudo dnf install graphviz
+  Windows: use o WSL (Ubuntu) e rode este comando lá dentro."
+make_venv
+say "Ambiente pronto."
