@@ -54,7 +54,7 @@ def render(script: Path) -> Path:
         produced = Path(scratch) / f"{script.stem}.png"
         if result.returncode != 0 or not produced.exists():
             raise DiagramError(
-                f"O diagrama {script.relative_to(ROOT)} não gerou {produced.name} "
+                f"O diagrama {script.name} não gerou {produced.name} "
                 f"(código de saída {result.returncode}).\n{result.stderr.strip()}"
             )
         produced.replace(image_for(script))

@@ -1,0 +1,44 @@
+"""Fixtures for the site tests: one strict build of the real site per test session."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+MKDOCS = [sys.executable, "-m", "mkdocs"]
+
+
+def mkdocs_env() -> dict[str, str]:
+    return {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+
+
+@dataclass
+class BuiltSite:
+    path: Path
+    log: str
+
+    def page(self, url: str) -> Path:
+        """The HTML file for a site URL such as 'conceitos/cluster/'."""
+        target = self.path / url
+        return target / "index.html" if url.endswith("/") or not url else target
+
+    def html_files(self) -> list[Path]:
+        return sorted(self.path.rglob("*.html"))
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> BuiltSite:
+    out = tmp_path_factory.mktemp("site")
+    result = subprocess.run(
+        [*MKDOCS, "build", "--strict", "--site-dir", str(out)],
+        cwd=ROOT, env=mkdocs_env(), capture_output=True, text=True, timeout=300,
+    )
+    log = result.stdout + result.stderr
+    assert result.returncode == 0, f"mkdocs build --strict falhou:\n{log}"
+    return BuiltSite(out, log)

@@ -1,0 +1,41 @@
+"""The strict build passes with zero warnings and gives the interface in pt-BR, offline."""
+
+import re
+from pathlib import Path
+
+
+def test_strict_build_has_no_warnings(built_site):
+    problems = [line for line in built_site.log.splitlines() if re.search(r"\b(WARNING|ERROR)\b", line)]
+    assert problems == []
+
+
+def test_html_declares_brazilian_portuguese(built_site):
+    for page in built_site.html_files():
+        head = page.read_text(encoding="utf-8")[:300]
+        if "<html" in head:
+            assert '<html lang="pt-BR"' in head, page
+
+
+def test_no_external_fonts_or_generator_banner(built_site):
+    home = built_site.page("").read_text(encoding="utf-8")
+    assert "fonts.googleapis.com" not in home
+    assert "Made with" not in home
+
+
+def material_strings(language: str) -> dict[str, str]:
+    import material
+
+    partial = Path(material.__file__).parent / "templates" / "partials" / "languages" / f"{language}.html"
+    return dict(re.findall(r'"([^"]+)": "([^"]*)"', partial.read_text(encoding="utf-8")))
+
+
+def test_interface_has_no_english_leftovers(built_site):
+    english, portuguese = material_strings("en"), material_strings("pt-BR")
+    leftovers = {value for key, value in english.items() if portuguese.get(key) != value and len(value) > 3}
+    found = set()
+    for page in built_site.html_files():
+        text = page.read_text(encoding="utf-8")
+        interface = re.findall(r'(?:aria-label|title|placeholder)="([^"]*)"', text)
+        interface += re.findall(r'"translations": (\{[^}]*\})', text)
+        found |= {value for value in leftovers if any(value in item for item in interface)}
+    assert found == set()
