@@ -1,0 +1,188 @@
+"""Find, start, stop the embedded emulator process (one per port, detached so it outlives a notebook kernel)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ecslab.config import state_dir
+from ecslab.errors import ErroLab
+
+SERVICE_ID = "ecslab-emulador"  # same value as ecslab.emulator.server.SERVICE_ID (not imported: moto is slow)
+START_TIMEOUT = 30.0
+STOP_TIMEOUT = 10.0
+
+
+@dataclass
+class Probe:
+    estado: str  # "nosso" | "outro" | "livre"
+    info: dict[str, Any] | None = None
+    descricao: str = ""
+
+
+def endpoint(port: int) -> str:
+    return f"http://127.0.0.1:{port}"
+
+
+def _get(url: str, timeout: float) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as resp:
+            return resp.status, resp.read()
+    except urllib.error.HTTPError as err:
+        return err.code, err.read() if err.fp else b""
+
+
+def probe(port: int, timeout: float = 1.0) -> Probe:
+    """Tell our emulator from a free port and from anything else listening there."""
+    try:
+        _, body = _get(endpoint(port) + "/ecslab/status", timeout)
+    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+        return Probe("livre")
+    try:
+        info = json.loads(body)
+    except ValueError:
+        info = None
+    if isinstance(info, dict) and info.get("servico") == SERVICE_ID:
+        return Probe("nosso", info)
+    description = "um serviço desconhecido"
+    try:
+        status, body = _get(endpoint(port) + "/_localstack/health", timeout)
+        if status == 200 and b"services" in body:
+            description = "um LocalStack"
+    except (urllib.error.URLError, OSError):
+        pass
+    return Probe("outro", None, description)
+
+
+def _occupied_error(port: int, description: str) -> ErroLab:
+    return ErroLab(
+        f"A porta {port} está ocupada por {description}, não pelo emulador do ecslab.",
+        dica=(
+            f"Escolha outra porta (ecslab --porta {port + 1} ... ou ECSLAB_PORTA={port + 1}) "
+            "ou, se for um LocalStack com ECS, use ECSLAB_BACKEND=localstack."
+        ),
+    )
+
+
+def pid_file(port: int) -> Path:
+    return state_dir() / f"emulador-{port}.pid"
+
+
+def log_file(port: int) -> Path:
+    return state_dir() / f"emulador-{port}.log"
+
+
+def _tail(path: Path, lines: int = 8) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return ""
+
+
+def start(port: int, region: str = "us-east-1", timeout: float = START_TIMEOUT) -> dict[str, Any]:
+    """Start the emulator if it is not running; return its status. Idempotent."""
+    found = probe(port)
+    if found.estado == "nosso":
+        return found.info or {}
+    if found.estado == "outro":
+        raise _occupied_error(port, found.descricao)
+    log = log_file(port)
+    env = dict(os.environ)
+    env.pop("ECSLAB_BACKEND", None)
+    with open(log, "ab") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "ecslab.emulator", "--porta", str(port), "--regiao", region,
+             "--arquivo-pid", str(pid_file(port))],
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            env=env,
+            close_fds=True,
+        )
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = probe(port, timeout=0.5)
+        if found.estado == "nosso":
+            return found.info or {}
+        if found.estado == "outro":
+            raise _occupied_error(port, found.descricao)
+        if proc.poll() is not None:
+            # Lost a race with another kernel starting the same emulator? Then it answers soon.
+            found = probe(port, timeout=2.0)
+            if found.estado == "nosso":
+                return found.info or {}
+            raise ErroLab(
+                f"O emulador não conseguiu iniciar na porta {port}.\n{_tail(log)}",
+                dica=f"Veja o log em {log} ou tente outra porta com --porta.",
+            )
+        time.sleep(0.03)
+    raise ErroLab(
+        f"O emulador não respondeu em {timeout:.0f} s na porta {port}.",
+        dica=f"Veja o log em {log}; depois tente `ecslab emulador reiniciar`.",
+    )
+
+
+def stop(port: int, timeout: float = STOP_TIMEOUT) -> bool:
+    """Stop our emulator on this port. Returns False when none was running."""
+    found = probe(port)
+    if found.estado == "livre":
+        pid_file(port).unlink(missing_ok=True)
+        return False
+    if found.estado == "outro":
+        raise ErroLab(
+            f"A porta {port} está ocupada por {found.descricao}; não é o emulador do ecslab e não vou pará-lo.",
+            dica="Confira a porta com --porta ou ECSLAB_PORTA.",
+        )
+    pid = int((found.info or {})["pid"])
+    _signal(pid, signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if probe(port, timeout=0.3).estado == "livre" and not _alive(pid):
+            break
+        time.sleep(0.05)
+    else:
+        _signal(pid, signal.SIGKILL)
+    pid_file(port).unlink(missing_ok=True)
+    return True
+
+
+def _signal(pid: int, sig: int) -> None:
+    try:
+        os.kill(pid, sig)
+    except ProcessLookupError:
+        pass
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    # A zombie (exited, not yet reaped by its parent) counts as gone.
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            if fh.read().rsplit(")", 1)[-1].split()[0] == "Z":
+                return False
+    except OSError:
+        pass
+    try:
+        waited, _ = os.waitpid(pid, os.WNOHANG)
+        return waited == 0
+    except ChildProcessError:
+        return True
+
+
+def status(port: int) -> Probe:
+    return probe(port)

@@ -1,0 +1,170 @@
+"""Run a lab's checks: every check runs, each gives ✅/❌ with a Portuguese hint, waits are bounded."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from ecslab import naming
+from ecslab.errors import ErroLab
+from ecslab.session import Sessao, client_error_code, resolve
+
+CHECK_MODULES = {
+    "00": "ecslab.checks.lab00",
+    "01": "ecslab.checks.lab01",
+    "02": "ecslab.checks.lab02",
+    "03": "ecslab.checks.lab03",
+    "04": "ecslab.checks.lab04",
+    "99": "ecslab.checks.lab99",
+}
+DEFAULT_WAIT = {"emulador": 15.0, "localstack": 60.0, "aws": 300.0}
+
+
+class Falha(Exception):
+    """A check that did not pass; the message says what was found."""
+
+
+@dataclass
+class Resultado:
+    nome: str
+    ok: bool
+    detalhe: str = ""
+    dica: str = ""
+
+
+@dataclass
+class Relatorio:
+    lab: str
+    aluno: str
+    backend: str
+    resultados: list[Resultado] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.resultados) and all(r.ok for r in self.resultados)
+
+    def __getitem__(self, nome: str) -> Resultado:
+        for r in self.resultados:
+            if r.nome == nome:
+                return r
+        raise KeyError(nome)
+
+    def como_dict(self) -> dict[str, Any]:
+        return {"lab": self.lab, "titulo": naming.LABS[self.lab], "aluno": self.aluno, "backend": self.backend,
+                "ok": self.ok, "resultados": [asdict(r) for r in self.resultados]}
+
+    def como_json(self) -> str:
+        return json.dumps(self.como_dict(), ensure_ascii=False, indent=2)
+
+    def tabela(self) -> str:
+        passed = sum(r.ok for r in self.resultados)
+        lines = [f"Laboratório {self.lab} ({naming.LABS[self.lab]}): aluno {self.aluno}, backend {self.backend}", ""]
+        for r in self.resultados:
+            lines.append(f"{'✅' if r.ok else '❌'} {r.nome}" + (f": {r.detalhe}" if r.detalhe else ""))
+            if not r.ok and r.dica:
+                lines.append(f"   → {r.dica}")
+        lines += ["", f"{passed}/{len(self.resultados)} verificações passaram."
+                  + (" Tudo certo! 🎉" if self.ok else "")]
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.tabela()
+
+    _just_printed: bool = False
+
+    def _ipython_display_(self) -> None:
+        """In a notebook, show the table once: verificar() already printed it when it returned this report."""
+        if self._just_printed:
+            self._just_printed = False
+            return
+        print(self.tabela())
+
+
+class Contexto:
+    """What a check gets: the session, the lab, a shared deadline for waits, and a cache of lookups."""
+
+    def __init__(self, s: Sessao, lab: str, espera: float):
+        self.s = s
+        self.lab = lab
+        self.aluno = s.aluno
+        self.deadline = time.monotonic() + espera
+        self._cache: dict[str, Any] = {}
+
+    def client(self, service: str) -> Any:
+        return self.s.client(service)
+
+    def nome(self, suffix: str, lab: str | None = None) -> str:
+        return naming.name(self.aluno, lab or self.lab, suffix)
+
+    def cached(self, key: str, fn: Callable[[], Any]) -> Any:
+        if key not in self._cache:
+            self._cache[key] = fn()
+        return self._cache[key]
+
+    def forget(self, key: str) -> None:
+        self._cache.pop(key, None)
+
+    def eventually(self, probe: Callable[[], Any], interval: float | None = None) -> Any:
+        """Call probe until it stops raising Falha or the shared deadline passes (then re-raise)."""
+        pause = interval if interval is not None else (0.5 if self.s.backend == "emulador" else 5.0)
+        while True:
+            try:
+                return probe()
+            except Falha:
+                if time.monotonic() + pause > self.deadline:
+                    raise
+                time.sleep(pause)
+
+
+Check = tuple[str, str, Callable[[Contexto], str | None]]
+
+
+def executar(lab: str, *, sessao: Sessao | None = None, espera: float | None = None) -> Relatorio:
+    """Run every check of a lab; never stops at the first failure; only reads."""
+    lab = naming.lab_id(lab)
+    if lab not in CHECK_MODULES:
+        raise ErroLab(f"O laboratório {lab} ({naming.LABS[lab]}) ainda não tem verificações.",
+                      dica="Há verificações para os laboratórios " + ", ".join(CHECK_MODULES) + ".")
+    s = resolve(sessao)
+    module = importlib.import_module(CHECK_MODULES[lab])
+    wait = DEFAULT_WAIT[s.backend] if espera is None else max(0.0, float(espera))
+    ctx = Contexto(s, lab, wait)
+    report = Relatorio(lab, s.aluno, s.backend)
+    for nome, dica, fn in module.CHECKS:
+        try:
+            detail = fn(ctx) or ""
+            report.resultados.append(Resultado(nome, True, detail))
+        except Falha as exc:
+            report.resultados.append(Resultado(nome, False, str(exc), dica))
+        except ErroLab as exc:
+            report.resultados.append(Resultado(nome, False, exc.mensagem, exc.dica or dica))
+        except Exception as exc:  # a backend error is a failed check, not a crash
+            code = client_error_code(exc) or exc.__class__.__name__
+            report.resultados.append(Resultado(nome, False, f"erro ao consultar ({code}): {exc}", dica))
+    return report
+
+
+def verificar(lab: str, *, sessao: Sessao | None = None, espera: float | None = None,
+              imprimir: bool = True) -> Relatorio:
+    """Notebook entry point: run the checks and print the ✅/❌ table."""
+    report = executar(lab, sessao=sessao, espera=espera)
+    if imprimir:
+        print(report.tabela())
+        report._just_printed = True
+    return report
+
+
+def check(registry: list[Check], nome: str, dica: str) -> Callable[[Callable[[Contexto], str | None]], Any]:
+    def register(fn: Callable[[Contexto], str | None]) -> Callable[[Contexto], str | None]:
+        registry.append((nome, dica, fn))
+        return fn
+    return register
+
+
+def require(condition: Any, message: str) -> None:
+    if not condition:
+        raise Falha(message)

@@ -1,0 +1,160 @@
+"""The `ecslab` command (pt-BR): emulador iniciar|parar|status|reiniciar, verificar, limpar, inventario."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections.abc import Sequence
+
+from ecslab.errors import ErroLab
+
+
+def _config(args: argparse.Namespace, backend: str | None = None):
+    from ecslab.config import Config
+
+    return Config.from_env(porta=args.porta, backend=backend)
+
+
+def _session(args: argparse.Namespace):
+    from ecslab.session import Sessao
+
+    return Sessao(_config(args))
+
+
+def cmd_emulador(args: argparse.Namespace) -> int:
+    from ecslab.backends import emulador
+
+    cfg = _config(args, backend="emulador")
+    port = cfg.porta
+    if args.acao == "status":
+        found = emulador.status(port)
+        if found.estado == "nosso":
+            info = found.info or {}
+            uptime = time.time() - float(info.get("iniciado_em", time.time()))
+            print(f"✅ Emulador em execução em {emulador.endpoint(port)} (pid {info.get('pid')}, "
+                  f"versão {info.get('versao')}, região {info.get('regiao')}, há {uptime:.0f} s, "
+                  f"{info.get('requisicoes', 0)} requisições).")
+            return 0
+        if found.estado == "outro":
+            print(f"⚠️  A porta {port} está ocupada por {found.descricao}, não pelo emulador do ecslab.")
+            return 1
+        print(f"O emulador não está em execução na porta {port}. Inicie-o com `ecslab emulador iniciar`.")
+        return 1
+    if args.acao in ("parar", "reiniciar"):
+        stopped = emulador.stop(port)
+        if args.acao == "parar":
+            print("🛑 Emulador parado." if stopped else f"O emulador não estava em execução na porta {port}.")
+            return 0
+    started = time.monotonic()
+    before = emulador.probe(port).estado
+    info = emulador.start(port, cfg.regiao)
+    if before == "nosso":
+        print(f"✅ O emulador já estava em execução em {emulador.endpoint(port)} (pid {info.get('pid')}).")
+    else:
+        print(f"✅ Emulador iniciado em {emulador.endpoint(port)} (pid {info.get('pid')}) em "
+              f"{time.monotonic() - started:.2f} s. Log: {emulador.log_file(port)}")
+    return 0
+
+
+def cmd_verificar(args: argparse.Namespace) -> int:
+    from ecslab.checks.framework import executar
+
+    report = executar(args.lab, sessao=_session(args), espera=args.espera)
+    print(report.como_json() if args.json else report.tabela())
+    return 0 if report.ok else 1
+
+
+def cmd_limpar(args: argparse.Namespace) -> int:
+    from ecslab.cleanup import limpar
+    from ecslab.inventory import format_table, inventario
+
+    s = _session(args)
+    removed = limpar(args.lab, sessao=s)
+    for label in removed:
+        print(f"🗑️  {label}")
+    what = f"do laboratório {args.lab}" if args.lab else "de todos os laboratórios"
+    print(f"Removidos {len(removed)} recurso(s) {what} do aluno {s.aluno}.")
+    print(format_table(inventario(args.lab, sessao=s)))
+    return 0
+
+
+def cmd_inventario(args: argparse.Namespace) -> int:
+    from ecslab.inventory import format_table, inventario
+
+    s = _session(args)
+    inv = inventario(args.lab, sessao=s)
+    if args.json:
+        print(json.dumps({"aluno": s.aluno, "backend": s.backend, "recursos": inv}, ensure_ascii=False, indent=2))
+    else:
+        print(f"Aluno {s.aluno}, backend {s.backend}, região {s.regiao}")
+        print(format_table(inv))
+    return 0
+
+
+def cmd_preparar(args: argparse.Namespace) -> int:
+    from ecslab.provision.labs import preparar_lab
+
+    started = time.monotonic()
+    preparar_lab(args.lab, sessao=_session(args))
+    print(f"✅ Laboratório {args.lab} montado em {time.monotonic() - started:.1f} s.")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ecslab",
+        description="Laboratórios do curso ECS na prática: emulador, verificações, limpeza e inventário.",
+        epilog="Variáveis: ECSLAB_BACKEND (emulador|localstack|aws), ECSLAB_PORTA, ECSLAB_ALUNO, AWS_REGION, "
+               "ECSLAB_AWS_CONFIRMAR (backend aws).",
+    )
+    parser.add_argument("--porta", type=int, default=None,
+                        help="porta do emulador (padrão: ECSLAB_PORTA ou 4566)")
+    sub = parser.add_subparsers(dest="comando", metavar="COMANDO")
+    sub.required = True
+
+    emu = sub.add_parser("emulador", help="gerencia o emulador AWS local")
+    emu.add_argument("acao", choices=["iniciar", "parar", "status", "reiniciar"], help="o que fazer")
+    emu.set_defaults(func=cmd_emulador)
+
+    ver = sub.add_parser("verificar", help="verifica um laboratório (✅/❌ com dicas)")
+    ver.add_argument("lab", help="número do laboratório, por exemplo 01")
+    ver.add_argument("--json", action="store_true", help="saída em JSON")
+    ver.add_argument("--espera", type=float, default=None,
+                     help="segundos, no máximo, esperando o que ainda está subindo")
+    ver.set_defaults(func=cmd_verificar)
+
+    lim = sub.add_parser("limpar", help="remove o que você criou (todos os laboratórios ou um)")
+    lim.add_argument("--lab", default=None, help="só este laboratório")
+    lim.set_defaults(func=cmd_limpar)
+
+    inv = sub.add_parser("inventario", help="lista o que sobrou, por serviço")
+    inv.add_argument("--lab", default=None, help="só este laboratório")
+    inv.add_argument("--json", action="store_true", help="saída em JSON")
+    inv.set_defaults(func=cmd_inventario)
+
+    pre = sub.add_parser("preparar", help="monta tudo o que um laboratório cria (para pular etapas)")
+    pre.add_argument("lab", help="número do laboratório (01 a 04)")
+    pre.set_defaults(func=cmd_preparar)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.porta is not None:
+        os.environ["ECSLAB_PORTA"] = str(args.porta)
+    try:
+        return args.func(args)
+    except ErroLab as exc:
+        print(f"❌ {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("Interrompido.", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

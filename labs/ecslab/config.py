@@ -1,0 +1,82 @@
+"""Settings read from the environment: backend, port, region, student, state directory."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ecslab.errors import ErroLab
+
+BACKENDS = ("emulador", "localstack", "aws")
+PORTA_PADRAO = 4566
+REGIAO_PADRAO = "us-east-1"
+_RESERVED_PREFIXES = ("aws", "ecs", "fargate", "internal")
+
+
+def normalize_student(raw: str) -> str:
+    """Lower-case letters and digits only (max 16), so names stay valid everywhere and prefixes never overlap.
+
+    A name that starts with a digit or a prefix AWS reserves (aws, ecs, fargate, internal) gets an ``x`` in front.
+    """
+    clean = re.sub(r"[^a-z0-9]", "", raw.lower())[:16]
+    if not clean:
+        clean = "aluno"
+    if clean[0].isdigit() or clean.startswith(_RESERVED_PREFIXES):
+        clean = ("x" + clean)[:16]
+    return clean
+
+
+def _default_student() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no user name in some containers
+        return "aluno"
+
+
+def state_dir() -> Path:
+    base = os.environ.get("ECSLAB_ESTADO")
+    path = Path(base) if base else Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "ecslab"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _port_from(value: str | int | None) -> int:
+    if value is None or value == "":
+        return PORTA_PADRAO
+    try:
+        port = int(value)
+    except (TypeError, ValueError):
+        raise ErroLab(
+            f"Porta inválida: {value!r}.", dica="Use um número entre 1024 e 65535, por exemplo --porta 4566."
+        ) from None
+    if not 1 <= port <= 65535:
+        raise ErroLab(f"Porta fora do intervalo: {port}.", dica="Use um número entre 1024 e 65535.")
+    return port
+
+
+@dataclass(frozen=True)
+class Config:
+    backend: str = "emulador"
+    porta: int = PORTA_PADRAO
+    regiao: str = REGIAO_PADRAO
+    aluno: str = field(default_factory=lambda: normalize_student(_default_student()))
+
+    @classmethod
+    def from_env(cls, *, porta: int | str | None = None, backend: str | None = None) -> Config:
+        chosen = (backend or os.environ.get("ECSLAB_BACKEND") or "emulador").strip().lower()
+        if chosen not in BACKENDS:
+            raise ErroLab(
+                f"Backend desconhecido: {chosen!r}.",
+                dica="Use ECSLAB_BACKEND=emulador (padrão), localstack ou aws.",
+            )
+        region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or REGIAO_PADRAO
+        student = normalize_student(os.environ.get("ECSLAB_ALUNO") or _default_student())
+        return cls(
+            backend=chosen,
+            porta=_port_from(porta if porta is not None else os.environ.get("ECSLAB_PORTA")),
+            regiao=region,
+            aluno=student,
+        )

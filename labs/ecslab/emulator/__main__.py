@@ -1,0 +1,20 @@
+"""`python -m ecslab.emulator --porta N`: run the emulator in the foreground."""
+
+import argparse
+import os
+
+from ecslab.config import PORTA_PADRAO, REGIAO_PADRAO
+from ecslab.emulator.server import serve
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m ecslab.emulator", description="Emulador AWS do ecslab.")
+    parser.add_argument("--porta", type=int, default=int(os.environ.get("ECSLAB_PORTA") or PORTA_PADRAO))
+    parser.add_argument("--regiao", default=os.environ.get("AWS_DEFAULT_REGION") or REGIAO_PADRAO)
+    parser.add_argument("--arquivo-pid", default=None, help="arquivo onde gravar o PID (opcional)")
+    args = parser.parse_args()
+    serve(args.porta, region=args.regiao, pid_file=args.arquivo_pid)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,87 @@
+"""Names and tags: every resource is named ``<aluno>-<lab>-<nome>`` and tagged ecslab:aluno / ecslab:lab."""
+
+from __future__ import annotations
+
+import re
+
+from ecslab.errors import ErroLab
+
+LABS = {
+    "00": "ambiente",
+    "01": "rede",
+    "02": "ec2",
+    "03": "fargate",
+    "04": "spot",
+    "05": "escalabilidade",
+    "06": "custos",
+    "99": "limpeza",
+}
+TAG_ALUNO = "ecslab:aluno"
+TAG_LAB = "ecslab:lab"
+_NAME_RE = re.compile(r"^([a-z0-9]+)-(\d\d)-")
+
+
+def lab_id(lab: str | int) -> str:
+    """'1', 1, '01' or 'rede' -> '01'."""
+    text = str(lab).strip().lower()
+    for key, title in LABS.items():
+        if text == title:
+            return key
+    if text.isdigit() and f"{int(text):02d}" in LABS:
+        return f"{int(text):02d}"
+    valid = ", ".join(f"{k} ({v})" for k, v in LABS.items())
+    raise ErroLab(f"Laboratório desconhecido: {lab!r}.", dica=f"Use um destes: {valid}.")
+
+
+def name(aluno: str, lab: str, suffix: str) -> str:
+    return f"{aluno}-{lab}-{suffix}"
+
+
+def prefix(aluno: str, lab: str | None = None) -> str:
+    return f"{aluno}-{lab}-" if lab else f"{aluno}-"
+
+
+def owner(resource_name: str) -> tuple[str, str] | None:
+    """('ana', '01') for 'ana-01-vpc'; None for a name that is not ours."""
+    found = _NAME_RE.match(resource_name or "")
+    return (found.group(1), found.group(2)) if found else None
+
+
+def owns(aluno: str, resource_name: str, lab: str | None = None) -> bool:
+    found = owner(resource_name)
+    return bool(found) and found[0] == aluno and (lab is None or found[1] == lab)
+
+
+def tag_dict(aluno: str, lab: str, resource_name: str | None = None) -> dict[str, str]:
+    tags = {TAG_ALUNO: aluno, TAG_LAB: lab}
+    if resource_name:
+        tags["Name"] = resource_name
+    return tags
+
+
+def tags_kv(aluno: str, lab: str, resource_name: str | None = None) -> list[dict[str, str]]:
+    """[{'Key': ..., 'Value': ...}] (EC2, IAM, ELBv2, ECR, SSM)."""
+    return [{"Key": k, "Value": v} for k, v in tag_dict(aluno, lab, resource_name).items()]
+
+
+def tags_ecs(aluno: str, lab: str, resource_name: str | None = None) -> list[dict[str, str]]:
+    """[{'key': ..., 'value': ...}] (ECS)."""
+    return [{"key": k, "value": v} for k, v in tag_dict(aluno, lab, resource_name).items()]
+
+
+def tag_filters(aluno: str, lab: str | None = None) -> list[dict[str, object]]:
+    """EC2 describe filters selecting one student's (and optionally one lab's) resources."""
+    filters: list[dict[str, object]] = [{"Name": f"tag:{TAG_ALUNO}", "Values": [aluno]}]
+    if lab:
+        filters.append({"Name": f"tag:{TAG_LAB}", "Values": [lab]})
+    return filters
+
+
+def tags_from_kv(tags: list[dict[str, str]] | None) -> dict[str, str]:
+    out = {}
+    for tag in tags or []:
+        key = tag.get("Key", tag.get("key"))
+        value = tag.get("Value", tag.get("value", ""))
+        if key is not None:
+            out[key] = value
+    return out

@@ -1,0 +1,152 @@
+"""boto3 clients pointed at the chosen backend, with retries on."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import boto3
+from botocore.config import Config as BotoConfig
+
+from ecslab.config import Config
+from ecslab.errors import ErroLab
+
+SERVICES = ("ec2", "ecs", "iam", "elbv2", "autoscaling", "ssm", "logs", "ecr", "sts",
+            "application-autoscaling", "cloudwatch", "resourcegroupstaggingapi")
+
+_BOTO_CONFIG = BotoConfig(
+    retries={"max_attempts": 8, "mode": "standard"},
+    connect_timeout=5,
+    read_timeout=60,
+)
+
+
+_shared_sessions: dict[tuple[str, str], boto3.session.Session] = {}
+_shared_lock = threading.Lock()
+
+
+def _shared_boto_session(dummy_key: str, region: str) -> boto3.session.Session:
+    """One boto3 session per (dummy credentials, region): its loader caches service models, which makes each
+    new client ~10x cheaper (creating the first EC2 client alone costs ~0.4 s)."""
+    with _shared_lock:
+        key = (dummy_key, region)
+        if key not in _shared_sessions:
+            _shared_sessions[key] = boto3.session.Session(
+                aws_access_key_id=dummy_key, aws_secret_access_key=dummy_key, region_name=region
+            )
+        return _shared_sessions[key]
+
+
+class Sessao:
+    """One backend, one region, one student: the boto3 clients every helper uses."""
+
+    def __init__(self, config: Config, *, start_emulator: bool = True):
+        self.config = config
+        self._clients: dict[str, Any] = {}
+        self._lock = threading.Lock()
+        self._account: str | None = None
+        self._may_create = False
+        self.endpoint_url: str | None = None
+        if config.backend == "emulador":
+            from ecslab.backends import emulador
+
+            if start_emulator:
+                emulador.start(config.porta, config.regiao)
+            self.endpoint_url = emulador.endpoint(config.porta)
+            self._boto = _shared_boto_session("testing", config.regiao)
+        elif config.backend == "localstack":
+            from ecslab.backends import localstack
+
+            self.endpoint_url = localstack.check()
+            self._boto = _shared_boto_session("test", config.regiao)
+        else:
+            self._boto = boto3.session.Session(region_name=config.regiao)
+
+    @property
+    def aluno(self) -> str:
+        return self.config.aluno
+
+    @property
+    def backend(self) -> str:
+        return self.config.backend
+
+    @property
+    def regiao(self) -> str:
+        return self.config.regiao
+
+    def client(self, service: str) -> Any:
+        with self._lock:
+            if service not in self._clients:
+                self._clients[service] = self._boto.client(
+                    service, endpoint_url=self.endpoint_url, config=_BOTO_CONFIG
+                )
+            return self._clients[service]
+
+    def set_client(self, service: str, client: Any) -> None:
+        """Replace one client (tests stub STS this way)."""
+        with self._lock:
+            self._clients[service] = client
+
+    def clientes(self) -> dict[str, Any]:
+        return {name: self.client(name) for name in SERVICES}
+
+    def account_id(self) -> str:
+        if self._account is None:
+            if self.backend == "aws":
+                from ecslab.backends import aws
+
+                self._account = aws.account_id(self.client("sts"))
+            else:
+                self._account = self.client("sts").get_caller_identity()["Account"]
+        return self._account
+
+    def ensure_may_create(self) -> None:
+        """On real AWS, refuse unless the student confirmed the account. No-op elsewhere."""
+        if self._may_create:
+            return
+        if self.backend == "aws":
+            from ecslab.backends import aws
+
+            self._account = aws.require_confirmation(self.client("sts"))
+        self._may_create = True
+
+    @property
+    def may_have_created(self) -> bool:
+        """True once a helper got past ensure_may_create() (so something may exist to clean up)."""
+        return self._may_create
+
+    def announce_costs(self, text: str) -> None:
+        """Print the cost estimate of what is about to be created (AWS only)."""
+        if self.backend == "aws":
+            print(text, flush=True)
+
+
+_current: Sessao | None = None
+_current_lock = threading.Lock()
+
+
+def sessao(config: Config | None = None) -> Sessao:
+    """The session for the environment's settings (created on first use, reused after)."""
+    global _current
+    wanted = config or Config.from_env()
+    with _current_lock:
+        if _current is None or _current.config != wanted:
+            _current = Sessao(wanted)
+        return _current
+
+
+def resolve(s: Sessao | None) -> Sessao:
+    return s if s is not None else sessao()
+
+
+def clientes(s: Sessao | None = None) -> dict[str, Any]:
+    """boto3 clients (ec2, ecs, iam, elbv2, autoscaling, ssm, logs, ecr, sts, ...) pointed at the backend."""
+    return resolve(s).clientes()
+
+
+def client_error_code(exc: Exception) -> str:
+    response = getattr(exc, "response", None) or {}
+    return str(response.get("Error", {}).get("Code", ""))
+
+
+__all__ = ["Sessao", "sessao", "clientes", "resolve", "client_error_code", "ErroLab"]
