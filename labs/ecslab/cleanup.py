@@ -44,7 +44,7 @@ class Limpeza:
                     return False
                 raise
         try:
-            timeout = 5.0 if self.s.backend == "emulador" else 600.0
+            timeout = 60.0 if self.s.backend == "emulador" else 600.0
             if wait_until(attempt, timeout=timeout, interval=poll_interval(self.s)):
                 if record:
                     self.removed.append(label)

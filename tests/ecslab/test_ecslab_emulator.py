@@ -124,11 +124,15 @@ def test_task_lifecycle_does_not_decay_on_describe(sessao):
         {"name": "web", "image": "nginx", "memory": 128}])
     task = ecs.run_task(cluster=cluster, taskDefinition=f"{sessao.aluno}-00-td")["tasks"][0]
     try:
+        ecs.get_waiter("tasks_running").wait(cluster=cluster, tasks=[task["taskArn"]],
+                                             WaiterConfig={"Delay": 0.5, "MaxAttempts": 60})
         for _ in range(6):
             described = ecs.describe_tasks(cluster=cluster, tasks=[task["taskArn"]])["tasks"][0]
             assert described["lastStatus"] == "RUNNING"
     finally:
         ecs.stop_task(cluster=cluster, task=task["taskArn"])
+        ecs.get_waiter("tasks_stopped").wait(cluster=cluster, tasks=[task["taskArn"]],
+                                             WaiterConfig={"Delay": 0.5, "MaxAttempts": 60})
         ecs.deregister_container_instance(cluster=cluster, containerInstance=ci["containerInstanceArn"], force=True)
         ecs.delete_cluster(cluster=cluster)
         ec2.terminate_instances(InstanceIds=[instance["InstanceId"]])

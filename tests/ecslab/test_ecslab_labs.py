@@ -1,4 +1,4 @@
-"""preparar_lab for labs 02-04: idempotent, and the checks moto can satisfy today pass."""
+"""preparar_lab for labs 02-04: idempotent, and every check of the lab passes on the emulator."""
 
 from __future__ import annotations
 
@@ -8,19 +8,13 @@ from ecslab.checks.framework import executar
 from ecslab.inventory import inventario
 from ecslab.provision.labs import preparar_lab
 
-# Checks that need the behaviour layer (tasks that start, agents that register, Spot instances, strategies kept
-# on services). They run and report ❌ with a hint on moto alone; they are not asserted here.
-NEEDS_BEHAVIOUR = {
-    "02": {"Instâncias de contêiner registradas e ACTIVE no cluster",
-           "Todas as tarefas desejadas do serviço estão em execução", "Alvos saudáveis no grupo de destino"},
-    "03": {"Todas as tarefas desejadas do serviço estão em execução", "Alvos saudáveis no grupo de destino"},
-    "04": {"O serviço usa a estratégia com FARGATE_SPOT", "Tarefas em execução divididas entre FARGATE e FARGATE_SPOT",
-           "As instâncias do grupo são Spot"},
-}
+# Started and registered by ECS itself while the lab settles, not created by the lab's helpers.
+MANAGED_BY_ECS = (":task/", ":container-instance/")
 
 
 def _ids(inv):
-    return {service: sorted(item["id"] for item in items) for service, items in inv.items()}
+    return {service: sorted(item["id"] for item in items if not any(m in item["id"] for m in MANAGED_BY_ECS))
+            for service, items in inv.items()}
 
 
 @pytest.mark.parametrize("lab", ["02", "03", "04"])
@@ -30,13 +24,8 @@ def test_lab_build_is_idempotent_and_checks_pass(sessao, lab):
     second = preparar_lab(lab, sessao=sessao)
     assert second == first
     assert _ids(inventario(sessao=sessao)) == before
-    report = executar(lab, sessao=sessao, espera=0)
-    for result in report.resultados:
-        if result.nome not in NEEDS_BEHAVIOUR[lab]:
-            assert result.ok, report.tabela()
-        else:
-            assert result.dica
-    assert {r.nome for r in report.resultados} >= NEEDS_BEHAVIOUR[lab]
+    report = executar(lab, sessao=sessao)
+    assert report.ok, report.tabela()
 
 
 def test_lab00_environment_checks_pass(sessao):

@@ -1,9 +1,11 @@
 """The emulator process: moto's WSGI app wrapped in our middleware, served by werkzeug on 127.0.0.1.
 
 The middleware
-- serializes request handling under one lock (moto's dictionaries are not thread-safe);
-- runs the "before request" reconcile hooks under that lock (the behaviour layer plugs in here);
-- answers ``GET /ecslab/status`` so a client can tell this emulator from anything else on the port.
+- answers ``GET /ecslab/status`` at once, so a client can tell this emulator from anything else on the port;
+- holds every other call, except STS, until the ECS behaviour layer is installed (importing moto's ECS, EC2,
+  Auto Scaling and ELBv2 models takes a few seconds, done in the background after the first answer);
+- hands the call to the behaviour layer's ``wrap``: one lock around moto (its dictionaries are not
+  thread-safe), the simulated world reconciled up to "now" first, AWS-shaped errors instead of HTTP 500s.
 """
 
 from __future__ import annotations
@@ -25,7 +27,6 @@ ACCOUNT_ID = "123456789012"
 WARM_SERVICES = ("ec2", "sts", "ecs", "iam", "elbv2", "autoscaling", "ssm", "logs", "ecr",
                  "applicationautoscaling", "cloudwatch", "resourcegroupstaggingapi")
 
-ReconcileHook = Callable[[], None]
 WARM_DELAY = 1.0  # seconds after start at most before warming up, even if nobody called yet
 
 
@@ -39,16 +40,18 @@ def configure_moto_environment() -> None:
 class EmulatorApp:
     """WSGI middleware around moto's DomainDispatcherApplication."""
 
-    def __init__(self, inner: Any, *, region: str, port: int, version: str):
-        self.inner = inner
+    def __init__(self, dispatcher: Any, *, region: str, port: int, version: str):
+        from ecslab.behaviour import wrap
+
+        self.dispatcher = dispatcher
         self.region = region
         self.port = port
         self.version = version
         self.lock = threading.RLock()
-        self.before_request: list[ReconcileHook] = []
+        self.inner = wrap(dispatcher, lock=self.lock)
         self.started_at = time.time()
         self.warm = threading.Event()
-        self.patched = threading.Event()
+        self.behaviour_ready = threading.Event()
         self.answered = threading.Event()
         self.requests = 0
 
@@ -69,19 +72,10 @@ class EmulatorApp:
             body = json.dumps(self.status()).encode()
             start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
             return [body]
-        if not self.patched.is_set() and _needs_patches(environ):
-            self.patched.wait(timeout=30)
-        with self.lock:
-            self.requests += 1
-            for hook in self.before_request:
-                hook()
-            result = self.inner(environ, start_response)
-            try:
-                chunks = [bytes(chunk) for chunk in result]
-            finally:
-                close = getattr(result, "close", None)
-                if close is not None:
-                    close()
+        if not self.behaviour_ready.is_set() and _waits_for_behaviour(environ):
+            self.behaviour_ready.wait(timeout=60)
+        self.requests += 1
+        chunks = self.inner(environ, start_response)
         self.answered.set()
         return chunks
 
@@ -94,13 +88,13 @@ class EmulatorApp:
         """
         self.answered.wait(timeout=WARM_DELAY)
         try:
-            from ecslab.emulator.patches import apply_patches
+            from ecslab import behaviour
 
-            apply_patches()  # imports moto.ecs (over a second); ECS requests wait for it
+            behaviour.install()  # imports moto's ECS, EC2, ASG and ELBv2 models; most calls wait for it
         except Exception as exc:
-            print(f"correções do moto não aplicadas: {exc!r}", file=sys.stderr, flush=True)
+            print(f"camada de comportamento do ECS não instalada: {exc!r}", file=sys.stderr, flush=True)
         finally:
-            self.patched.set()
+            self.behaviour_ready.set()
         try:
             from moto import backends
 
@@ -111,40 +105,29 @@ class EmulatorApp:
                         backend_dict[ACCOUNT_ID][region]
                     except KeyError:
                         backend_dict[ACCOUNT_ID]["global"]
-                if service not in self.inner.app_instances:
-                    app = self.inner.create_app(service)  # built outside the dispatcher's lock: it can be slow
-                    with self.inner.lock:
-                        self.inner.app_instances.setdefault(service, app)
+                if service not in self.dispatcher.app_instances:
+                    app = self.dispatcher.create_app(service)  # built outside the dispatcher's lock: it can be slow
+                    with self.dispatcher.lock:
+                        self.dispatcher.app_instances.setdefault(service, app)
         except Exception as exc:  # warming is an optimisation; never kill the server for it
             print(f"aquecimento incompleto: {exc!r}", file=sys.stderr, flush=True)
         finally:
             self.warm.set()
 
 
-def _needs_patches(environ: dict[str, Any]) -> bool:
-    """Only the calls our patches change wait for them; everything else is answered at once."""
-    target = environ.get("HTTP_X_AMZ_TARGET", "")
-    return target.endswith(".DescribeCapacityProviders")
+def _waits_for_behaviour(environ: dict[str, Any]) -> bool:
+    """STS answers at once (a lab's first call is "who am I"); everything else needs the behaviour layer."""
+    authorization = environ.get("HTTP_AUTHORIZATION", "")
+    return "/sts/aws4_request" not in authorization
 
 
-def set_ecs_task_lifecycle_manual() -> None:
-    """Stop moto from moving a task towards STOPPED each time it is described."""
-    from moto.moto_api import state_manager
-
-    state_manager.set_transition("ecs::task", {"progression": "manual", "times": 10**12})
-
-
-def build_app(port: int, region: str, before_request: list[ReconcileHook] | None = None) -> EmulatorApp:
+def build_app(port: int, region: str) -> EmulatorApp:
     configure_moto_environment()
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
     from ecslab.__version__ import VERSION
 
-    set_ecs_task_lifecycle_manual()
-    inner = DomainDispatcherApplication(create_backend_app)
-    app = EmulatorApp(inner, region=region, port=port, version=VERSION)
-    app.before_request.extend(before_request or [])
-    return app
+    return EmulatorApp(DomainDispatcherApplication(create_backend_app), region=region, port=port, version=VERSION)
 
 
 def serve(port: int, *, region: str = "us-east-1", pid_file: str | None = None) -> None:

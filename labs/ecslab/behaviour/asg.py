@@ -1,0 +1,91 @@
+"""Auto Scaling groups: they replace instances terminated behind their back (their health check), and
+launch new ones across their subnets' AZs with the mix of On-Demand, Spot and instance types they ask for."""
+
+from __future__ import annotations
+
+import math
+import random
+from typing import Any
+
+from moto.autoscaling.models import ASG_NAME_TAG, InstanceState
+
+from ecslab.behaviour.world import World
+
+
+def replace_terminated(world: World) -> None:
+    for group in list(world.autoscaling.autoscaling_groups.values()):
+        gone = [s for s in group.instance_states if s.instance.state in ("terminated", "shutting-down")]
+        if not gone:
+            continue
+        group.instance_states = [s for s in group.instance_states if s not in gone]
+        if len(group.instance_states) < (group.desired_capacity or 0):
+            world.autoscaling.set_desired_capacity(group.name, group.desired_capacity)
+
+
+def launch_instances(original: Any, group: Any, count_needed: int, propagated_tags: dict[str, str]) -> None:
+    """Launch an ASG's new instances one by one, as EC2 Auto Scaling does: each in the subnet of the
+    least-used AZ, and, with a mixed instances policy, On-Demand or Spot by the instances distribution and
+    of the overrides' types in turn. (moto puts all of them on demand in the first subnet, of one type.)"""
+    subnets = [s for s in (group.vpc_zone_identifier or "").split(",") if s]
+    if not group.mixed_instances_policy and len(subnets) <= 1:
+        original(group, count_needed, propagated_tags)
+        return
+    ec2 = group.autoscaling_backend.ec2_backend
+    tags = {**propagated_tags, ASG_NAME_TAG: group.name, **group.instance_tags}
+    for _ in range(count_needed):
+        subnet = _least_used_subnet(ec2, group, subnets) if subnets else None
+        spot = _next_is_spot(group)
+        reservation = ec2.run_instances(
+            group.image_id, 1, group.user_data, group.security_groups,
+            instance_type=_next_instance_type(group), tags={"instance": dict(tags)},
+            placement=ec2.get_subnet(subnet).availability_zone if subnet else random.choice(group.availability_zones),
+            launch_config=group.launch_config, launch_template=_template_ref(group),
+            is_instance_type_default=False, subnet_id=subnet,
+        )
+        for instance in reservation.instances:
+            instance.lifecycle = "spot" if spot else None
+            instance.autoscaling_group = group
+            group.instance_states.append(
+                InstanceState(instance, protected_from_scale_in=group.new_instances_protected_from_scale_in))
+
+
+def _template_ref(group: Any) -> dict[str, str] | None:
+    template = group.ec2_launch_template
+    if template is None:
+        return None
+    return {"LaunchTemplateId": template.id} if template.id else {"LaunchTemplateName": template.name}
+
+
+def _least_used_subnet(ec2: Any, group: Any, subnets: list[str]) -> str:
+    """Balance across AZs: the subnet whose AZ has the fewest running instances of the group."""
+    per_zone: dict[str, int] = {}
+    for state_ in group.instance_states:
+        zone = state_.instance.placement.zone
+        per_zone[zone] = per_zone.get(zone, 0) + 1
+    return min(subnets, key=lambda s: (per_zone.get(ec2.get_subnet(s).availability_zone, 0), subnets.index(s)))
+
+
+def _distribution(group: Any) -> dict[str, Any]:
+    return (group.mixed_instances_policy or {}).get("InstancesDistribution") or {}
+
+
+def _next_is_spot(group: Any) -> bool:
+    """On-Demand up to OnDemandBaseCapacity, then OnDemandPercentageAboveBaseCapacity of the rest."""
+    if not group.mixed_instances_policy:
+        return False
+    distribution = _distribution(group)
+    base = int(distribution.get("OnDemandBaseCapacity", 0))
+    percent = int(distribution.get("OnDemandPercentageAboveBaseCapacity", 100))
+    on_demand = sum(1 for s in group.instance_states if getattr(s.instance, "lifecycle", None) != "spot")
+    total = len(group.instance_states) + 1  # counting the one being launched
+    wanted_on_demand = base + math.ceil(max(0, total - base) * percent / 100)
+    return on_demand >= wanted_on_demand
+
+
+def _next_instance_type(group: Any) -> str:
+    """The overrides' instance types in turn (diversification), else the template's."""
+    overrides = ((group.mixed_instances_policy or {}).get("LaunchTemplate") or {}).get("Overrides") or []
+    types = [o["InstanceType"] for o in overrides if o.get("InstanceType")]
+    if not types:
+        return group.instance_type
+    return types[len(group.instance_states) % len(types)]

@@ -1,0 +1,167 @@
+"""Starting tasks, for run_task and for the service scheduler alike: launch type or capacity provider, placement
+on EC2 or a subnet on Fargate, then the task itself."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ecslab.behaviour import capacity, messages, network, placement, tasks
+from ecslab.behaviour.world import World
+
+
+@dataclass
+class LaunchRequest:
+    cluster: Any
+    task_definition: Any
+    count: int
+    group: str
+    launch_type: str | None = None
+    strategy: list[dict[str, Any]] = field(default_factory=list)  # capacity-provider strategy
+    network_configuration: dict[str, Any] | None = None
+    placement_strategy: list[dict[str, Any]] | None = None
+    placement_constraints: list[dict[str, Any]] | None = None
+    started_by: str = ""
+    service_key: str | None = None
+    overrides: dict[str, Any] | None = None
+    tags: list[dict[str, str]] | None = None
+    platform_version: str | None = None
+    existing: list[Any] = field(default_factory=list)  # the group's tasks still alive (for base/weight, spread)
+
+
+@dataclass
+class LaunchResult:
+    tasks: list[Any] = field(default_factory=list)
+    failures: list[dict[str, str]] = field(default_factory=list)
+    problem: str | None = None  # why a task could not be placed, in the words of a service event
+
+
+def launch(world: World, request: LaunchRequest, at: float) -> LaunchResult:
+    result = LaunchResult()
+    for (launch_type, provider), count in _split(request).items():
+        if launch_type == "FARGATE":
+            for _ in range(count):
+                result.tasks.append(_fargate_task(world, request, provider, at, result.tasks))
+        else:
+            _ec2_tasks(world, request, launch_type, provider, count, at, result)
+    return result
+
+
+def _split(request: LaunchRequest) -> dict[tuple[str, str | None], int]:
+    """How many tasks go to each (launch type, capacity provider)."""
+    if not request.strategy:
+        return {(request.launch_type or "EC2", None): request.count}
+    counts: dict[str, int] = {}
+    for task in request.existing:
+        name = task.capacity_provider_name
+        if name:
+            counts[name] = counts.get(name, 0) + 1
+    split: dict[tuple[str, str | None], int] = {}
+    for provider in capacity.distribute(request.strategy, request.count, counts):
+        key = (capacity.launch_type_of(provider), provider)
+        split[key] = split.get(key, 0) + 1
+    return split
+
+
+def _subnet_loads(request: LaunchRequest, started: list[Any]) -> dict[str, int]:
+    loads: dict[str, int] = {}
+    for task in list(request.existing) + started:
+        for attachment in task.attachments:
+            for detail in attachment["details"]:
+                if detail["name"] == "subnetId":
+                    loads[detail["value"]] = loads.get(detail["value"], 0) + 1
+    return loads
+
+
+def _network_for(world: World, request: LaunchRequest, started: list[Any]) -> dict[str, Any] | None:
+    if request.task_definition.network_mode != "awsvpc":
+        return None
+    config = dict(request.network_configuration["awsvpcConfiguration"])
+    subnets = list(config["subnets"])
+    chosen = network.choose_subnet(subnets, _subnet_loads(request, started))
+    config["subnets"] = [chosen] + [s for s in subnets if s != chosen]
+    config.setdefault("securityGroups", [])
+    network.prepare_ip(world.ecs, chosen)
+    return {"awsvpcConfiguration": config}
+
+
+def _fargate_task(world: World, request: LaunchRequest, provider: str | None, at: float, started: list) -> Any:
+    need = placement.requirements(request.task_definition)
+    return tasks.create_task(
+        world.ecs,
+        request.cluster,
+        request.task_definition,
+        at=at,
+        launch_type="FARGATE",
+        capacity_provider_name=provider,
+        network_configuration=_network_for(world, request, started),
+        group=request.group,
+        started_by=request.started_by,
+        overrides=request.overrides,
+        tags=request.tags,
+        platform_version=request.platform_version,
+        service_key=request.service_key,
+        cpu=need.cpu,
+        memory=need.memory,
+    )
+
+
+def _ec2_tasks(world: World, request: LaunchRequest, launch_type: str, provider: str | None, count: int,
+               at: float, result: LaunchResult) -> None:
+    placements, refused = placement.place(
+        world.ecs,
+        request.cluster.name,
+        request.task_definition,
+        count,
+        group=request.group,
+        strategy=request.placement_strategy,
+        constraints=request.placement_constraints,
+        capacity_provider=provider,
+        rng=world.sim.rng,
+    )
+    need = placement.requirements(request.task_definition)
+    for spot in placements:
+        ci = spot.container_instance
+        result.tasks.append(
+            tasks.create_task(
+                world.ecs,
+                request.cluster,
+                request.task_definition,
+                at=at,
+                launch_type=launch_type,
+                capacity_provider_name=provider,
+                container_instance=ci,
+                network_configuration=_network_for(world, request, result.tasks),
+                group=request.group,
+                started_by=request.started_by,
+                overrides=request.overrides,
+                tags=request.tags,
+                service_key=request.service_key,
+                cpu=need.cpu,
+                memory=need.memory,
+                host_ports=spot.host_ports,
+                availability_zone=ci.attributes.get("ecs.availability-zone"),
+            )
+        )
+    if len(placements) == count:
+        return
+    if provider and capacity.managed_scaling_enabled(world.ecs, provider):
+        for _ in range(count - len(placements)):  # they wait in PROVISIONING while managed scaling adds instances
+            result.tasks.append(
+                tasks.create_task(
+                    world.ecs, request.cluster, request.task_definition, at=at, launch_type=launch_type,
+                    capacity_provider_name=provider, network_configuration=_network_for(world, request, result.tasks),
+                    group=request.group, started_by=request.started_by, overrides=request.overrides,
+                    tags=request.tags, service_key=request.service_key, cpu=need.cpu, memory=need.memory,
+                    awaiting_capacity=True,
+                )
+            )
+        return
+    if not refused:
+        result.failures.append({"reason": messages.NO_CONTAINER_INSTANCES})
+        result.problem = messages.REASON_NO_INSTANCES
+        return
+    for arn, reason in refused.items():
+        result.failures.append({"arn": arn, "reason": reason})
+    closest_arn, closest_reason = next(iter(refused.items()))
+    result.problem = messages.closest_match(closest_arn.split("/")[-1], closest_reason)

@@ -1,0 +1,138 @@
+"""ASG capacity providers: tasks waiting for capacity, managed scaling and managed termination protection.
+
+ECS computes CapacityProviderReservation = M / N * 100 (M: instances needed, N: instances in the group) and
+drives the group towards it: M instances at targetCapacity 100, more headroom below. Scale-out acts after a
+minute (the alarm's evaluation), scale-in after fifteen, each move bounded by the step sizes.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from ecslab.behaviour import placement, state, tasks
+from ecslab.behaviour.state import ProviderSim
+from ecslab.behaviour.world import World
+
+SCALE_OUT_AFTER = 60.0
+SCALE_IN_AFTER = 900.0
+
+
+def waiting_tasks(world: World) -> list[Any]:
+    found = [
+        task for cluster_tasks in world.ecs.tasks.values() for task in cluster_tasks.values()
+        if tasks.is_alive(task) and tasks.sim(task).awaiting_capacity
+    ]
+    return sorted(found, key=lambda task: tasks.sim(task).created_at)
+
+
+def place_waiting(world: World, at: float) -> None:
+    """Tasks waiting in PROVISIONING take the first instance of their provider that fits them."""
+    for task in waiting_tasks(world):
+        task_definition = world.ecs.describe_task_definition(task.task_definition_arn)
+        placed, _ = placement.place(
+            world.ecs, task.cluster_name, task_definition, 1, group=task.group, strategy=None, constraints=None,
+            capacity_provider=task.capacity_provider_name, rng=world.sim.rng,
+        )
+        if placed:
+            tasks.assign_instance(task, task_definition, placed[0].container_instance, placed[0].host_ports, at)
+
+
+def _group_for(world: World, arn: str) -> Any:
+    for group in world.autoscaling.autoscaling_groups.values():
+        if arn and (arn == group.arn or arn == group.name or arn.endswith(f"autoScalingGroupName/{group.name}")):
+            return group
+    return None
+
+
+def _instance_type(group: Any) -> str:
+    try:
+        return group.instance_type or "m5.large"
+    except Exception:  # a group without launch template nor configuration
+        return "m5.large"
+
+
+def _needed(world: World, group: Any, provider_name: str) -> int:
+    """M: instances running this provider's tasks, plus those the waiting tasks need."""
+    members = {s.instance.id for s in group.instance_states if s.instance.state not in ("terminated", "shutting-down")}
+    busy: set[str] = set()
+    for cluster_tasks in world.ecs.tasks.values():
+        for task in cluster_tasks.values():
+            if task.last_status == "STOPPED" or not task.container_instance_arn:
+                continue
+            instances = world.ecs.container_instances.get(task.cluster_name, {})
+            ci = instances.get(task.container_instance_arn.split("/")[-1])
+            if ci is not None and ci.ec2_instance_id in members:
+                busy.add(ci.ec2_instance_id)
+    waiting = [t for t in waiting_tasks(world) if t.capacity_provider_name == provider_name]
+    if not waiting:
+        return len(busy)
+    cpu, memory = placement.resources_for(_instance_type(group))
+    need_cpu = sum(tasks.sim(t).cpu for t in waiting)
+    need_memory = sum(tasks.sim(t).memory for t in waiting)
+    extra = max(1, math.ceil(need_cpu / max(cpu, 1)), math.ceil(need_memory / max(memory, 1)))
+    return len(busy) + extra
+
+
+def protect(world: World, group: Any) -> None:
+    """Managed termination protection: instances running tasks are protected from scale-in."""
+    running_on: set[str] = set()
+    for instances in world.ecs.container_instances.values():
+        usage = None
+        for ci in instances.values():
+            if usage is None:
+                usage = placement.usage_by_instance(world.ecs, ci.cluster_name)
+            use = usage.get(ci.container_instance_arn)
+            if use is not None and (use.running or use.pending):
+                running_on.add(ci.ec2_instance_id)
+    for instance_state in group.instance_states:
+        instance_state.protected_from_scale_in = instance_state.instance.id in running_on
+
+
+def scale(world: World, at: float) -> None:
+    for provider in list(world.ecs.capacity_providers.values()):
+        settings = provider.auto_scaling_group_provider or {}
+        group = _group_for(world, settings.get("autoScalingGroupArn", ""))
+        if group is None:
+            continue
+        if settings.get("managedTerminationProtection") == "ENABLED":
+            protect(world, group)
+        scaling = settings.get("managedScaling") or {}
+        if scaling.get("status") != "ENABLED":
+            continue
+        record = state.get(provider) or state.put(provider, ProviderSim())
+        target = min(max(int(scaling.get("targetCapacity") or 100), 1), 100)
+        wanted = math.ceil(_needed(world, group, provider.name) * 100 / target)
+        current = group.desired_capacity or 0
+        step = wanted - current
+        if step > 0:
+            step = min(max(step, int(scaling.get("minimumScalingStepSize") or 1)),
+                       int(scaling.get("maximumScalingStepSize") or 10000))
+        elif step < 0:
+            step = -min(-step, int(scaling.get("maximumScalingStepSize") or 10000))
+        wanted = min(max(current + step, group.min_size or 0), group.max_size or 0)
+        if wanted == current:
+            record.wanted = None
+            continue
+        if record.wanted is None or (record.wanted > current) != (wanted > current):
+            record.wanted_since = at  # a new wish (or a change of direction) starts its wait again
+        record.wanted = wanted
+        wait = SCALE_OUT_AFTER if wanted > current else SCALE_IN_AFTER
+        warmup = float(scaling.get("instanceWarmupPeriod") or 300)
+        if at - record.wanted_since >= wait and (wanted < current or at - record.last_change_at >= warmup):
+            world.autoscaling.set_desired_capacity(group.name, wanted)
+            record.wanted, record.last_change_at = None, at
+
+
+def next_decision(world: World, after: float) -> float | None:
+    times = []
+    for provider in world.ecs.capacity_providers.values():
+        record = state.get(provider)
+        if record is not None and record.wanted is not None:
+            times.append(record.wanted_since + SCALE_OUT_AFTER)
+            times.append(record.wanted_since + SCALE_IN_AFTER)
+            times.append(record.last_change_at + float(
+                ((provider.auto_scaling_group_provider or {}).get("managedScaling") or {}).get("instanceWarmupPeriod")
+                or 300))
+    later = [t for t in times if t > after]
+    return min(later) if later else None

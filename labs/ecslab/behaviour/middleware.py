@@ -1,0 +1,98 @@
+"""`wrap(app)`: one lock around each request, the world reconciled first, no HTTP 500 page ever."""
+
+from __future__ import annotations
+
+import json
+import sys
+import threading
+import traceback
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from ecslab.behaviour.clock import clock
+from ecslab.behaviour.errors import error_response
+
+CLOCK_PATH = "/ecslab/relogio"
+SPOT_PATH = "/ecslab/interrupcao-spot"
+RESET_PATH = "/ecslab/reset"
+DEFAULT_ACCOUNT = "123456789012"
+
+
+def wrap(app: Callable[..., Iterable[bytes]], lock: threading.RLock | None = None) -> Callable[..., Iterable[bytes]]:
+    lock = lock or threading.RLock()
+
+    def middleware(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        with lock:
+            safe_reconcile()
+            try:
+                if environ.get("PATH_INFO") == CLOCK_PATH:
+                    return _clock(environ, start_response)
+                if environ.get("PATH_INFO") == SPOT_PATH:
+                    return _spot(environ, start_response)
+                if environ.get("PATH_INFO") == RESET_PATH and environ.get("REQUEST_METHOD") == "POST":
+                    return _reset(environ, start_response)
+                result = app(environ, start_response)
+                try:
+                    return [bytes(chunk) for chunk in result]
+                finally:
+                    close = getattr(result, "close", None)
+                    if close is not None:
+                        close()
+            except Exception as exc:
+                print(f"ecslab: answered 400 for an emulator error: {exc!r}", file=sys.stderr, flush=True)
+                status, headers, body = error_response(environ, exc)
+                start_response(status, headers)
+                return [body]
+
+    return middleware
+
+
+def safe_reconcile() -> None:
+    from ecslab.behaviour import reconcile
+
+    try:
+        reconcile()
+    except Exception:  # the simulation must never take the API down with it
+        traceback.print_exc(file=sys.stderr)
+
+
+def _json_body(environ: dict[str, Any]) -> dict[str, Any]:
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    return json.loads(environ["wsgi.input"].read(length) or b"{}") if length else {}
+
+
+def _answer(start_response: Callable[..., Any], payload: dict[str, Any], status: str = "200 OK") -> list[bytes]:
+    body = json.dumps(payload).encode()
+    start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+    return [body]
+
+
+def _spot(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+    """POST {"instancias": [...], "tarefas": [...], "regiao": "us-east-1"}: a Spot interruption (see spot.py)."""
+    from ecslab.behaviour import installed
+    from ecslab.behaviour.spot import interrupt_now
+
+    if environ.get("REQUEST_METHOD") != "POST" or not installed():
+        return _answer(start_response, {"erro": "use POST, com a camada de comportamento instalada"}, "400 Bad Request")
+    payload = _json_body(environ)
+    done = interrupt_now(payload.get("regiao") or "us-east-1", payload.get("conta") or DEFAULT_ACCOUNT,
+                         list(payload.get("instancias") or []), list(payload.get("tarefas") or []))
+    safe_reconcile()
+    return _answer(start_response, done)
+
+
+def _reset(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+    """POST {"manter": ["iam"]}: reset every backend but those (a faster /moto-api/reset for tests)."""
+    from ecslab.behaviour.resetting import KEEP_DEFAULT, reset_except
+
+    payload = _json_body(environ)
+    keep = tuple(payload["manter"]) if isinstance(payload.get("manter"), list) else KEEP_DEFAULT
+    return _answer(start_response, {"reiniciados": reset_except(keep), "mantidos": list(keep)})
+
+
+def _clock(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+    """GET: the simulated time. POST {"avancar": seconds}: move the clock forward, then reconcile."""
+    if environ.get("REQUEST_METHOD") == "POST":
+        clock().advance(float(_json_body(environ).get("avancar", 0)))
+        safe_reconcile()
+    return _answer(start_response, {"agora": clock().now(), "escala": clock().scale})

@@ -1,0 +1,73 @@
+"""ENIs for awsvpc tasks: one per task, with a free private IP from the chosen subnet's CIDR, deleted at STOPPED."""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Any
+
+from moto.ec2 import ec2_backends
+
+_next_ip: str | None = None  # handed to moto's Task constructor through the patched random_private_ip
+
+
+def ec2_backend_for(ecs_backend: Any) -> Any:
+    return ec2_backends[ecs_backend.account_id][ecs_backend.region_name]
+
+
+def free_ip(ec2: Any, subnet: Any) -> str:
+    """The lowest free address of the subnet, skipping the five addresses AWS reserves."""
+    used = {eni.private_ip_address for eni in ec2.enis.values() if getattr(eni.subnet, "id", None) == subnet.id}
+    used.update(
+        getattr(instance, "private_ip", None)
+        for reservation in ec2.reservations.values()
+        for instance in reservation.instances
+    )
+    net = ipaddress.IPv4Network(subnet.cidr_block)
+    hosts = list(net.hosts())
+    for address in hosts[3:-1] if len(hosts) > 5 else hosts:
+        if str(address) not in used:
+            return str(address)
+    return str(hosts[-1])
+
+
+def prepare_ip(ecs_backend: Any, subnet_id: str) -> None:
+    """Choose the IP the next task ENI will get (moto would pick a random one, possibly outside the subnet)."""
+    global _next_ip
+    ec2 = ec2_backend_for(ecs_backend)
+    _next_ip = free_ip(ec2, ec2.get_subnet(subnet_id))
+
+
+def take_prepared_ip() -> str | None:
+    global _next_ip
+    ip, _next_ip = _next_ip, None
+    return ip
+
+
+def task_eni(ecs_backend: Any, task: Any) -> Any:
+    """The ENI moto created for an awsvpc task, with the attachment details AWS shows."""
+    if not task.attachments:
+        return None
+    attachment = task.attachments[0]
+    details = {item["name"]: item["value"] for item in attachment["details"]}
+    eni = ec2_backend_for(ecs_backend).enis.get(details.get("networkInterfaceId"))
+    if eni is None:
+        return None
+    eni.description = f"arn:aws:ecs:{ecs_backend.region_name}:{ecs_backend.account_id}:attachment/{attachment['id']}"
+    eni.requester_managed = True
+    eni.interface_type = "interface"
+    attachment["details"] = [item for item in attachment["details"] if item["value"] is not None]
+    return eni
+
+
+def release_task_eni(task: Any, eni_id: str | None) -> None:
+    for attachment in task.attachments:
+        attachment["status"] = "DELETED"
+    if not eni_id:
+        return
+    ec2 = ec2_backends[task._account_id][task.region_name]
+    ec2.enis.pop(eni_id, None)
+
+
+def choose_subnet(subnets: list[str], load_by_subnet: dict[str, int]) -> str:
+    """The subnet (of those given) holding the fewest of the group's tasks; ties go to the order given."""
+    return min(subnets, key=lambda subnet: (load_by_subnet.get(subnet, 0), subnets.index(subnet)))

@@ -1,0 +1,221 @@
+"""The places where moto 5.2.5's internals are replaced or wrapped. Each entry names the moto function it changes.
+
+`install()` applies them once; `PATCHES` lists them so a test can fail loudly when a moto upgrade changes one.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import moto.ec2.utils as ec2_utils
+import moto.ecs.models as ecs_models
+from moto.autoscaling.models import FakeAutoScalingGroup
+from moto.core.responses import ActionResult
+from moto.ec2.models.elastic_network_interfaces import NetworkInterface
+from moto.ecs.models import EC2ContainerServiceBackend
+from moto.ecs.responses import DESCRIBE_TASKS_TAGS, EC2ContainerServiceResponse
+
+from ecslab.behaviour import api, asg, network
+
+MOTO_VERSION = "5.2.5"
+RESPONSE_SIGNATURE = "(self) -> 'ActionResult'"
+
+
+@dataclass(frozen=True)
+class Patch:
+    owner: Any
+    name: str
+    signature: str  # the moto 5.2.5 signature the replacement relies on (str(inspect.signature(...)))
+    replacement: Callable[[Callable[..., Any]], Any]
+    why: str
+
+
+def _response(handler: Callable[[Any, dict[str, Any]], dict[str, Any]]) -> Callable[[Callable[..., Any]], Any]:
+    """Replace an EC2ContainerServiceResponse action: read every parameter, answer with what `handler` returns."""
+
+    def make(original: Callable[..., Any]) -> Any:
+        @functools.wraps(original)
+        def action(self: Any) -> ActionResult:
+            return ActionResult(handler(self.ecs_backend, self._get_params()))
+
+        return action
+
+    return make
+
+
+def _wrap(function: Callable[..., Any]) -> Callable[[Callable[..., Any]], Any]:
+    """Wrap a backend method; `function(original, self, *args, **kwargs)`."""
+
+    def make(original: Callable[..., Any]) -> Any:
+        @functools.wraps(original)
+        def method(self: Any, *args: Any, **kwargs: Any) -> Any:
+            return function(original, self, *args, **kwargs)
+
+        return method
+
+    return make
+
+
+def _replace(function: Callable[..., Any]) -> Callable[[Callable[..., Any]], Any]:
+    return lambda original: functools.wraps(original)(function)
+
+
+def _run_task(backend: Any, params: dict[str, Any]) -> dict[str, Any]:
+    started, failures = api.run_task(backend, params)
+    return {"tasks": started, "failures": failures}
+
+
+def _describe_tasks(original: Callable[..., Any]) -> Any:
+    """Keep moto's handling of `include=TAGS` (it edits the response shape); replace the lookup."""
+
+    @functools.wraps(original)
+    def action(self: Any) -> ActionResult:
+        params = self._get_params()
+        result = api.describe_tasks(self.ecs_backend, params)
+        if "TAGS" in (params.get("include") or []):
+            self._include_in_response(DESCRIBE_TASKS_TAGS)
+        else:
+            self._exclude_from_response(DESCRIBE_TASKS_TAGS)
+        return ActionResult(result)
+
+    return action
+
+
+def _backend_run_task(self: Any, cluster_str: str, task_definition_str: str, count: int, overrides: Any,
+                      started_by: str, tags: Any, launch_type: str | None, networking_configuration: Any = None,
+                      group: str | None = None, platform_version: str | None = None,
+                      capacity_provider_strategy: Any = None) -> list[Any]:
+    params = {
+        "cluster": cluster_str, "taskDefinition": task_definition_str, "count": count, "overrides": overrides,
+        "startedBy": started_by, "tags": tags, "launchType": launch_type,
+        "networkConfiguration": networking_configuration, "group": group, "platformVersion": platform_version,
+        "capacityProviderStrategy": capacity_provider_strategy,
+    }
+    return api.run_task(self, params)[0]
+
+
+def _backend_list_tasks(self: Any, cluster_str: str | None = None, container_instance: str | None = None,
+                        family: str | None = None, started_by: str | None = None, service_name: str | None = None,
+                        desiredStatus: str | None = None) -> list[Any]:  # noqa: N803 (moto's name)
+    return api.list_tasks(self, {
+        "cluster": cluster_str, "containerInstance": container_instance, "family": family,
+        "startedBy": started_by, "serviceName": service_name, "desiredStatus": desiredStatus,
+    })
+
+
+def _backend_stop_task(self: Any, cluster_str: str, task_str: str, reason: str) -> Any:
+    return api.stop_task(self, cluster_str, task_str, reason)
+
+
+def _no_ip() -> None:
+    """Leave the ENI's address to moto's NetworkInterface, which draws it from the subnet's CIDR."""
+    return network.take_prepared_ip()
+
+
+PATCHES: tuple[Patch, ...] = (
+    Patch(EC2ContainerServiceResponse, "run_task", RESPONSE_SIGNATURE,
+          _response(_run_task), "placement, capacity providers, validation, and `failures` (moto: always [])"),
+    Patch(EC2ContainerServiceResponse, "create_service", RESPONSE_SIGNATURE,
+          _response(lambda backend, params: {"service": api.create_service(backend, params)}),
+          "keeps the fields moto drops (strategies, deployment configuration) and starts a real deployment"),
+    Patch(EC2ContainerServiceResponse, "update_service", RESPONSE_SIGNATURE,
+          _response(lambda backend, params: {"service": api.update_service(backend, params)}),
+          "moto copies desiredCount into runningCount and never starts a deployment"),
+    Patch(EC2ContainerServiceResponse, "list_tasks", RESPONSE_SIGNATURE,
+          _response(lambda backend, params: {"taskArns": [t.task_arn for t in api.list_tasks(backend, params)]}),
+          "serviceName, launchType and the default desiredStatus RUNNING; no TypeError on Fargate tasks"),
+    Patch(EC2ContainerServiceResponse, "describe_tasks", RESPONSE_SIGNATURE, _describe_tasks,
+          "unknown tasks as MISSING failures; only this cluster's tasks; no state decay on describe"),
+    Patch(EC2ContainerServiceBackend, "run_task",
+          "(self, cluster_str: str, task_definition_str: str, count: int, overrides: dict[str, typing.Any] | None, "
+          "started_by: str, tags: list[dict[str, str]] | None, launch_type: str | None, "
+          "networking_configuration: dict[str, typing.Any] | None = None, group: str | None = None, "
+          "platform_version: str | None = None, capacity_provider_strategy: list[dict[str, typing.Any]] | None = None"
+          ") -> list[moto.ecs.models.Task]",
+          _replace(_backend_run_task), "same behaviour for callers inside moto (CloudFormation)"),
+    Patch(EC2ContainerServiceBackend, "list_tasks",
+          "(self, cluster_str: str | None = None, container_instance: str | None = None, family: str | None = None, "
+          "started_by: str | None = None, service_name: str | None = None, desiredStatus: str | None = None) "
+          "-> list[moto.ecs.models.Task]",
+          _replace(_backend_list_tasks), "TypeError with Fargate tasks and containerInstance; serviceName ignored"),
+    Patch(EC2ContainerServiceBackend, "stop_task",
+          "(self, cluster_str: str, task_str: str, reason: str) -> moto.ecs.models.Task",
+          _replace(_backend_stop_task), "stopping twice raised ValueError; tasks now stop over time"),
+    Patch(EC2ContainerServiceBackend, "delete_service",
+          "(self, cluster_name: str, service_name: str, force: bool) -> moto.ecs.models.Service",
+          _wrap(api.delete_service), "the service drains (DRAINING, then INACTIVE when its tasks stopped)"),
+    Patch(EC2ContainerServiceBackend, "delete_cluster", "(self, cluster_str: str) -> moto.ecs.models.Cluster",
+          _wrap(api.delete_cluster), "ClusterContains*Exception as on AWS; no resurrection on re-create"),
+    Patch(EC2ContainerServiceBackend, "register_container_instance",
+          "(self, cluster_str: str, ec2_instance_id: str) -> moto.ecs.models.ContainerInstance",
+          _wrap(api.register_container_instance), "instance-type resources; ClusterNotFoundException"),
+    Patch(EC2ContainerServiceBackend, "deregister_container_instance",
+          "(self, cluster_str: str, container_instance_str: str, force: bool) -> moto.ecs.models.ContainerInstance",
+          _wrap(api.deregister_container_instance), "unknown instance raised a bare Exception"),
+    Patch(EC2ContainerServiceBackend, "list_services",
+          "(self, cluster_str: str, scheduling_strategy: str | None = None, launch_type: str | None = None) "
+          "-> list[str]",
+          _wrap(api.list_services), "moto lists INACTIVE (deleted) services too"),
+    Patch(EC2ContainerServiceBackend, "list_clusters", "(self) -> list[str]",
+          _wrap(api.list_clusters), "moto lists INACTIVE (deleted) clusters too"),
+    Patch(EC2ContainerServiceBackend, "describe_capacity_providers",
+          "(self, names: list[str]) -> tuple[list[moto.ecs.models.CapacityProvider], "
+          "list[moto.ecs.models.CapacityProviderFailure]]",
+          _wrap(api.describe_capacity_providers), "no names: TypeError; AWS lists every provider"),
+    Patch(EC2ContainerServiceBackend, "register_task_definition",
+          "(self, family: str, container_definitions: list[dict[str, typing.Any]], "
+          "volumes: list[dict[str, typing.Any]] | None = None, network_mode: str | None = None, "
+          "tags: list[dict[str, str]] | None = None, placement_constraints: list[dict[str, str]] | None = None, "
+          "requires_compatibilities: list[str] | None = None, cpu: str | None = None, memory: str | None = None, "
+          "task_role_arn: str | None = None, execution_role_arn: str | None = None, "
+          "proxy_configuration: dict[str, typing.Any] | None = None, "
+          "inference_accelerators: list[dict[str, str]] | None = None, "
+          "runtime_platform: dict[str, str] | None = None, ipc_mode: str | None = None, "
+          "pid_mode: str | None = None, ephemeral_storage: dict[str, int] | None = None) "
+          "-> moto.ecs.models.TaskDefinition",
+          _wrap(api.register_task_definition), "Fargate cpu/memory table and awsvpc, as AWS validates them"),
+    Patch(FakeAutoScalingGroup, "replace_autoscaling_group_instances",
+          "(self, count_needed: 'int', propagated_tags: 'dict[str, str]') -> 'None'",
+          _wrap(asg.launch_instances), "mixed instances policy: Spot, instance types and AZs (moto: first subnet, "
+          "on demand, one type)"),
+    Patch(ecs_models, "random_private_ip", "(cidr: str | None = None, ipv6: bool = False) -> str",
+          _replace(_no_ip), "moto.ecs.models.Task.__init__ gives the task ENI a random 10.x address"),
+)
+
+_installed = False
+
+
+def _apply(patch: Patch) -> None:
+    original = getattr(patch.owner, patch.name)
+    if getattr(original, "_ecslab_patched", False):
+        return
+    replacement = patch.replacement(original)
+    replacement._ecslab_patched = True
+    setattr(patch.owner, patch.name, replacement)
+
+
+def install() -> None:
+    """Apply every patch (idempotent) and make moto leave task states to the simulation."""
+    global _installed
+    if _installed:
+        return
+    for patch in PATCHES:
+        _apply(patch)
+    # moto.ec2.models.elastic_network_interfaces.NetworkInterface.__init__ sets private_dns_name only when the
+    # VPC has DNS hostnames; moto.ecs.models.Task.__init__ reads it anyway (AttributeError, HTTP 500).
+    if not hasattr(NetworkInterface, "private_dns_name"):
+        NetworkInterface.private_dns_name = None
+    # moto.ec2.utils.passes_filter_dict raises NotImplementedError (HTTP 500) for filters missing from this table.
+    ec2_utils.filter_dict_attribute_mapping.setdefault("instance-lifecycle", "lifecycle")
+    set_task_transition_manual()
+    _installed = True
+
+
+def set_task_transition_manual() -> None:
+    """moto.moto_api state manager, model `ecs::task`: otherwise each describe_tasks moves a task towards STOPPED."""
+    from moto.moto_api import state_manager
+
+    state_manager.set_transition("ecs::task", {"progression": "manual", "times": 10**12})

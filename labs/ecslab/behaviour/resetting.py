@@ -1,0 +1,25 @@
+"""Reset every moto backend except a few (IAM by default: its AWS managed-policy catalogue takes a second or
+two to load again, and nothing in it belongs to a lab)."""
+
+from __future__ import annotations
+
+KEEP_DEFAULT = ("iam",)
+
+
+def reset_except(keep: tuple[str, ...] = KEEP_DEFAULT) -> list[str]:
+    """Like `POST /moto-api/reset`, keeping the services named in `keep`; returns the services reset."""
+    from moto.core.base_backend import BackendDict, backend_lock
+    from moto.core.model_instances import reset_model_data
+
+    done = []
+    with backend_lock:
+        for backend_dict in list(BackendDict._instances):
+            if backend_dict.service_name in keep:
+                continue
+            for account in list(dict.values(backend_dict)):
+                account.reset()
+            backend_dict.clear()
+            BackendDict._instances.remove(backend_dict)
+            done.append(backend_dict.service_name)
+    reset_model_data()
+    return sorted(done)

@@ -1,0 +1,220 @@
+"""The service scheduler: keeps `desiredCount` tasks of the PRIMARY deployment running, replaces stopped tasks,
+rolls deployments within minimumHealthyPercent/maximumPercent, moves tasks off DRAINING instances, and writes
+the service events AWS writes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from moto.moto_api._internal import mock_random
+
+from ecslab.behaviour import messages, placement, state, tasks, validation
+from ecslab.behaviour.clock import clock
+from ecslab.behaviour.events import post_event
+from ecslab.behaviour.launch import LaunchRequest, launch
+from ecslab.behaviour.state import ServiceSim
+from ecslab.behaviour.world import World
+
+PROBLEM_REPEAT = 300.0  # simulated seconds before the same placement problem is reported again
+
+
+def service_key(service: Any) -> str:
+    return f"{service.cluster_name}:{service.name}"
+
+
+def sim(service: Any) -> ServiceSim:
+    record = state.get(service)
+    if record is None:
+        record = state.put(service, ServiceSim(created_at=clock().now()))
+    return record
+
+
+def new_deployment(service: Any, at: float) -> dict[str, Any]:
+    """A PRIMARY deployment for the service's current task definition; older ones become ACTIVE."""
+    deployment_id = f"ecs-svc/{mock_random.randint(10**18, 10**19 - 1)}"
+    record = sim(service)
+    for old in service.deployments:
+        old["status"] = "ACTIVE"
+        old["updatedAt"] = tasks.ts(at)
+    deployment = {
+        "id": deployment_id,
+        "status": "PRIMARY",
+        "taskDefinition": service.task_definition,
+        "desiredCount": service.desired_count,
+        "pendingCount": 0,
+        "runningCount": 0,
+        "failedTasks": 0,
+        "createdAt": tasks.ts(at),
+        "updatedAt": tasks.ts(at),
+        "rolloutState": "IN_PROGRESS",
+        "rolloutStateReason": messages.rollout_in_progress(deployment_id),
+    }
+    if record.capacity_provider_strategy:
+        deployment["capacityProviderStrategy"] = record.capacity_provider_strategy
+    else:
+        deployment["launchType"] = service.launch_type
+    if service.launch_type == "FARGATE" or any(
+        item["capacityProvider"] in ("FARGATE", "FARGATE_SPOT") for item in record.capacity_provider_strategy
+    ):
+        deployment["platformVersion"] = service.platform_version or "LATEST"
+        deployment["platformFamily"] = "Linux"
+    if service.network_configuration:
+        deployment["networkConfiguration"] = service.network_configuration
+    service.deployments.insert(0, deployment)
+    record.steady = False
+    return deployment
+
+
+def service_tasks(world: World, service: Any) -> list[Any]:
+    key = service_key(service)
+    return [task for task in world.cluster_tasks(service.cluster_name) if tasks.sim(task).service_key == key]
+
+
+def _not_running_first(task: Any) -> tuple[int, float]:
+    return (1 if task.last_status == "RUNNING" else 0, -tasks.sim(task).created_at)
+
+
+def converge(world: World, service: Any, at: float) -> None:
+    if service.status == "INACTIVE" or not service.deployments:
+        return
+    if service.scheduling_strategy == "DAEMON":
+        converge_daemon(world, service, at)
+        return
+    record = sim(service)
+    cluster = world.ecs.clusters.get(service.cluster_name)
+    primary = service.deployments[0]
+    desired = 0 if service.status == "DRAINING" else service.desired_count
+    primary["desiredCount"] = desired
+    draining = {
+        ci.container_instance_arn
+        for ci in world.ecs.container_instances.get(service.cluster_name, {}).values()
+        if ci.status != "ACTIVE"
+    }
+    alive = [task for task in service_tasks(world, service) if tasks.is_alive(task)]
+    keepers = [t for t in alive if t.started_by == primary["id"] and t.container_instance_arn not in draining]
+    leavers = [t for t in alive if t not in keepers]
+    floor = validation.healthy_floor(desired, record.minimum_healthy_percent)
+    ceiling = validation.total_ceiling(desired, record.maximum_percent)
+    stopped: list[Any] = []
+
+    if len(keepers) > desired:
+        excess = sorted(keepers, key=_not_running_first)[: len(keepers) - desired]
+        stopped += [t for t in excess if tasks.request_stop(t, at, messages.scaling_activity(primary["id"]),
+                                                           messages.STOP_SCHEDULER)]
+        keepers = [t for t in keepers if t not in excess]
+
+    room = min(desired - len(keepers), ceiling - len(keepers) - len(leavers))
+    if room > 0 and cluster is not None:
+        _start(world, service, cluster, primary, room, alive, at)
+
+    healthy = sum(1 for t in keepers + leavers if t.last_status == "RUNNING")
+    stoppable = healthy - floor
+    for task in sorted(leavers, key=_not_running_first):
+        if task.last_status != "RUNNING" or stoppable > 0:
+            reason = messages.scaling_activity(task.started_by if task.started_by else primary["id"])
+            if tasks.request_stop(task, at, reason, messages.STOP_SCHEDULER):
+                stopped.append(task)
+            if task.last_status == "RUNNING":
+                stoppable -= 1
+    if stopped:
+        post_event(service, messages.stopped_tasks(service.name, stopped), at)
+    refresh(world, service, at)
+
+
+def converge_daemon(world: World, service: Any, at: float) -> None:
+    """One task of the PRIMARY deployment on every ACTIVE container instance that meets the constraints."""
+    record = sim(service)
+    cluster = world.ecs.clusters.get(service.cluster_name)
+    primary = service.deployments[0]
+    instances = [
+        ci for ci in world.ecs.container_instances.get(service.cluster_name, {}).values()
+        if ci.status == "ACTIVE" and ci.agent_connected and (service.status == "ACTIVE")
+    ]
+    constraints = record.placement_constraints
+    eligible = [ci for ci in instances if not placement.constraint_failure(
+        [c for c in constraints if c.get("type") == "memberOf"], ci, placement.Usage(), "")]
+    service.desired_count = len(eligible)
+    primary["desiredCount"] = len(eligible)
+    alive = [task for task in service_tasks(world, service) if tasks.is_alive(task)]
+    wanted = {ci.container_instance_arn for ci in eligible}
+    stopped = []
+    for task in alive:
+        if task.container_instance_arn not in wanted or task.started_by != primary["id"]:
+            if tasks.request_stop(task, at, messages.scaling_activity(primary["id"]), messages.STOP_SCHEDULER):
+                stopped.append(task)
+    covered = {t.container_instance_arn for t in alive if t not in stopped}
+    for ci in eligible:
+        if ci.container_instance_arn not in covered and cluster is not None:
+            only_here = [{"type": "memberOf", "expression": f"ec2InstanceId == {ci.ec2_instance_id}"}]
+            _start(world, service, cluster, primary, 1, alive, at, extra_constraints=only_here)
+    if stopped:
+        post_event(service, messages.stopped_tasks(service.name, stopped), at)
+    refresh(world, service, at)
+
+
+def _start(world: World, service: Any, cluster: Any, deployment: dict[str, Any], count: int, alive: list,
+           at: float, extra_constraints: list[dict[str, Any]] | None = None) -> None:
+    record = sim(service)
+    request = LaunchRequest(
+        cluster=cluster,
+        task_definition=world.ecs.describe_task_definition(deployment["taskDefinition"]),
+        count=count,
+        group=f"service:{service.name}",
+        launch_type=None if record.capacity_provider_strategy else service.launch_type,
+        strategy=record.capacity_provider_strategy,
+        network_configuration=service.network_configuration or None,
+        placement_strategy=record.placement_strategy,
+        placement_constraints=list(record.placement_constraints) + list(extra_constraints or []),
+        started_by=deployment["id"],
+        service_key=service_key(service),
+        platform_version=service.platform_version,
+        tags=service.tags if service.propagate_tags == "SERVICE" else None,
+        existing=alive,
+    )
+    result = launch(world, request, at)
+    if result.tasks:
+        post_event(service, messages.started_tasks(service.name, result.tasks), at)
+    if result.problem:
+        if record.last_problem != result.problem or at - record.last_problem_at >= PROBLEM_REPEAT:
+            post_event(service, messages.unable_to_place(service.name, result.problem), at)
+            record.last_problem, record.last_problem_at = result.problem, at
+    else:
+        record.last_problem = None
+
+
+def refresh(world: World, service: Any, at: float) -> None:
+    """Counts, finished deployments, rollout state, and the steady-state event."""
+    record = sim(service)
+    all_tasks = service_tasks(world, service)
+    by_deployment: dict[str, list[Any]] = {}
+    for task in all_tasks:
+        by_deployment.setdefault(task.started_by, []).append(task)
+    primary = service.deployments[0]
+    for deployment in list(service.deployments[1:]):
+        if not any(tasks.is_alive(t) for t in by_deployment.get(deployment["id"], [])):
+            service.deployments.remove(deployment)
+    for deployment in service.deployments:
+        mine = [t for t in by_deployment.get(deployment["id"], []) if tasks.is_alive(t)]
+        running = sum(1 for t in mine if t.last_status == "RUNNING")
+        pending = len(mine) - running
+        if (deployment["runningCount"], deployment["pendingCount"]) != (running, pending):
+            deployment["runningCount"], deployment["pendingCount"] = running, pending
+            deployment["updatedAt"] = tasks.ts(at)
+        if deployment is not primary:
+            deployment["desiredCount"] = len(mine)
+    service.running_count = sum(1 for t in all_tasks if t.last_status == "RUNNING")
+    service.pending_count = sum(1 for t in all_tasks if tasks.is_alive(t) and t.last_status != "RUNNING")
+    if service.status == "DRAINING" and not any(t.last_status != "STOPPED" for t in all_tasks):
+        service.status = "INACTIVE"
+        return
+    done = len(service.deployments) == 1 and primary["runningCount"] == primary["desiredCount"] \
+        and primary["pendingCount"] == 0
+    if done and primary["rolloutState"] != "COMPLETED":
+        primary["rolloutState"] = "COMPLETED"
+        primary["rolloutStateReason"] = messages.rollout_completed(primary["id"])
+        primary["updatedAt"] = tasks.ts(at)
+        post_event(service, messages.deployment_completed(service.name, primary["id"]), at)
+    steady = done and service.running_count == service.desired_count and service.status == "ACTIVE"
+    if steady and not record.steady:
+        post_event(service, messages.steady_state(service.name), at)
+    record.steady = steady

@@ -1,0 +1,100 @@
+"""Bring every simulated world up to the clock's "now": a small discrete-event loop.
+
+Events (task state steps, agent registrations) are taken in time order; after each, the services converge at
+that instant, so a clock that jumps far ahead still sees deployments roll in the right order.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+
+from ecslab.behaviour import agent, asg, managed_scaling, placement, scheduler, spot, tasks
+from ecslab.behaviour.clock import clock
+from ecslab.behaviour.world import World, worlds
+
+MAX_STEPS = 20000
+
+
+def reconcile() -> None:
+    now = clock().now()
+    for world in worlds():
+        reconcile_world(world, now)
+
+
+def next_event(world: World, after: float) -> float | None:
+    """The earliest pending event: any task step that is due (steps always make progress), or an agent
+    registration later than `after` (earlier ones are retried by every converge)."""
+    times = [
+        record.next_at
+        for cluster_tasks in world.ecs.tasks.values()
+        for task in cluster_tasks.values()
+        if (record := tasks.sim(task)).next_at is not None
+    ]
+    for upcoming in (agent.next_registration(world, after), spot.next_termination(world, after),
+                     managed_scaling.next_decision(world, after)):
+        if upcoming is not None:
+            times.append(upcoming)
+    return min(times) if times else None
+
+
+def reconcile_world(world: World, now: float) -> None:
+    at = min(world.sim.last_time, now)
+    converge(world, at)  # what changed during the previous request happened at about that time
+    for _ in range(MAX_STEPS):
+        due = next_event(world, at)
+        if due is None or due > now:
+            break
+        at = max(due, at)
+        for cluster_tasks in world.ecs.tasks.values():
+            for task in list(cluster_tasks.values()):
+                record = tasks.sim(task)
+                if record.next_at is not None and record.next_at <= at:
+                    tasks.advance(task, at)
+        converge(world, at)
+    converge(world, now)
+    tasks.purge_old(world.ecs, now)
+    derive(world)
+    world.sim.last_time = now
+
+
+def converge(world: World, at: float) -> None:
+    spot.terminate_due(world, at)
+    agent.sync(world, at)
+    asg.replace_terminated(world)
+    managed_scaling.place_waiting(world, at)
+    for service in list(world.ecs.services.values()):
+        try:
+            scheduler.converge(world, service, at)
+        except Exception as exc:  # one broken service (say, its task definition was deleted) must not stop others
+            _report_once(service.arn, exc)
+    managed_scaling.scale(world, at)
+
+
+_reported: set[str] = set()
+
+
+def _report_once(where: str, exc: Exception) -> None:
+    key = f"{where}: {exc!r}"
+    if key not in _reported:
+        _reported.add(key)
+        print(f"ecslab: simulation skipped {where}:", file=sys.stderr)
+        traceback.print_exception(exc, file=sys.stderr)
+
+
+def derive(world: World) -> None:
+    """The counters moto keeps by hand, recomputed from the tasks and instances themselves."""
+    for name, cluster in world.ecs.clusters.items():
+        cluster_tasks = world.cluster_tasks(name)
+        cluster.running_tasks_count = sum(1 for t in cluster_tasks if t.last_status == "RUNNING")
+        cluster.pending_tasks_count = sum(
+            1 for t in cluster_tasks if tasks.is_alive(t) and t.last_status != "RUNNING"
+        )
+        instances = world.ecs.container_instances.get(name, {})
+        cluster.registered_container_instances_count = len(instances)
+        cluster.active_services_count = sum(
+            1 for s in world.ecs.services.values() if s.cluster_name == name and s.status == "ACTIVE"
+        )
+        usage = placement.usage_by_instance(world.ecs, name)
+        for ci in instances.values():
+            placement.refresh_instance(ci, usage.get(ci.container_instance_arn, placement.Usage()))

@@ -1,0 +1,72 @@
+"""Simulation state kept on moto's own objects, so that `POST /moto-api/reset` forgets it with them."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from typing import Any
+
+ATTR = "_ecslab"
+
+
+@dataclass
+class TaskSim:
+    created_at: float
+    next_at: float | None  # when the task takes its next lifecycle step; None when it waits for nothing
+    cpu: int = 0
+    memory: int = 0
+    host_ports: list[int] = field(default_factory=list)
+    service_key: str | None = None  # "cluster:service" for service tasks
+    eni_id: str | None = None
+    stop_requested_at: float | None = None
+    awaiting_capacity: bool = False  # PROVISIONING until its capacity provider's ASG brings an instance
+    targets: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # (target group ARN, target)
+
+
+@dataclass
+class ServiceSim:
+    created_at: float
+    minimum_healthy_percent: int = 100
+    maximum_percent: int = 200
+    placement_strategy: list[dict[str, Any]] = field(default_factory=list)
+    placement_constraints: list[dict[str, Any]] = field(default_factory=list)
+    capacity_provider_strategy: list[dict[str, Any]] = field(default_factory=list)
+    steady: bool = False
+    last_problem: str | None = None
+    last_problem_at: float = -1e18
+
+
+@dataclass
+class ProviderSim:
+    """Managed scaling of one ASG capacity provider: a change waits until it has been wanted long enough."""
+
+    wanted: int | None = None
+    wanted_since: float = 0.0
+    last_change_at: float = -1e18
+
+
+@dataclass
+class InstanceSim:
+    seen_at: float
+    cluster: str | None
+    registered: bool = False
+    gone: bool = False
+    interrupt_at: float | None = None  # a Spot interruption notice ends then
+
+
+@dataclass
+class WorldSim:
+    """Per (account, region): what the simulation remembers between two reconcile steps."""
+
+    last_time: float
+    instances: dict[str, InstanceSim] = field(default_factory=dict)
+    rng: random.Random = field(default_factory=lambda: random.Random(20141113))
+
+
+def get(obj: Any) -> Any:
+    return getattr(obj, ATTR, None)
+
+
+def put(obj: Any, value: Any) -> Any:
+    setattr(obj, ATTR, value)
+    return value

@@ -1,0 +1,310 @@
+"""Task lifecycle: PROVISIONING -> PENDING -> RUNNING, and on stop STOPPING -> DEPROVISIONING -> STOPPED.
+
+Tasks are moto's own `Task` objects; the simulation adds timestamps, real containers for every container
+definition, an ENI from the subnet's CIDR for awsvpc tasks, and moves them through the states over simulated time.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from moto.ecs.models import Container, Task
+from moto.moto_api._internal import mock_random
+
+from ecslab.behaviour import loadbalancing, network, state
+from ecslab.behaviour.clock import clock
+from ecslab.behaviour.state import TaskSim
+
+# Simulated seconds spent in each state (AWS: Fargate takes roughly 30-60 s to start a small task).
+STARTING_AWSVPC = (("PROVISIONING", 10.0), ("PENDING", 20.0))
+STARTING_HOST = (("PENDING", 12.0),)
+STOPPING_AWSVPC = (("STOPPING", 5.0), ("DEPROVISIONING", 5.0))
+STOPPING_HOST = (("STOPPING", 5.0),)
+AGENT_REACTION = 1.0  # between a stop request and the task leaving its current state
+STOPPED_RETENTION_WALL = 3600.0  # AWS keeps stopped tasks visible for at least an hour; a student needs that too
+
+ALIVE = "RUNNING"
+
+
+def ts(at: float) -> Any:
+    return clock().to_datetime(at)
+
+
+def is_awsvpc(task: Task) -> bool:
+    return bool(task.attachments) or getattr(task, "network_mode", None) == "awsvpc"
+
+
+def is_alive(task: Task) -> bool:
+    """Still wanted by ECS: desiredStatus RUNNING."""
+    return task.desired_status == ALIVE
+
+
+def sim(task: Task) -> TaskSim:
+    """The task's simulation record; tasks made by moto alone (start_task) are taken as already running."""
+    record = state.get(task)
+    if record is None:
+        record = state.put(task, TaskSim(created_at=clock().now(), next_at=None))
+    return record
+
+
+def create_task(
+    backend: Any,
+    cluster: Any,
+    task_definition: Any,
+    *,
+    at: float,
+    launch_type: str,
+    capacity_provider_name: str | None = None,
+    container_instance: Any = None,
+    network_configuration: dict[str, Any] | None = None,
+    group: str,
+    started_by: str = "",
+    overrides: dict[str, Any] | None = None,
+    tags: list[dict[str, str]] | None = None,
+    platform_version: str | None = None,
+    service_key: str | None = None,
+    cpu: int = 0,
+    memory: int = 0,
+    host_ports: list[int] | None = None,
+    availability_zone: str | None = None,
+    awaiting_capacity: bool = False,
+) -> Task:
+    awsvpc = task_definition.network_mode == "awsvpc"
+    task = Task(
+        cluster,
+        task_definition,
+        container_instance.container_instance_arn if container_instance is not None else None,
+        {"CPU": cpu, "MEMORY": memory, "PORTS": list(host_ports or []), "PORTS_UDP": []},
+        backend=backend,
+        group=group,
+        launch_type=launch_type,
+        overrides=overrides or {},
+        started_by=started_by or "",
+        tags=tags or [],
+        networking_configuration=network_configuration if awsvpc else None,
+        platform_version=platform_version,
+        capacity_provider_name=capacity_provider_name,
+    )
+    steps = STARTING_AWSVPC if awsvpc else STARTING_HOST
+    task.network_mode = task_definition.network_mode
+    task.last_status = steps[0][0]
+    task.created_at = ts(at)
+    task.version = 1
+    task.cpu = str(task_definition.cpu or cpu)
+    task.memory = str(task_definition.memory or memory)
+    task.health_status = "UNKNOWN"
+    task.stopped_reason = None
+    task.enable_execute_command = False
+    task.platform_family = "Linux" if launch_type == "FARGATE" else None
+    if launch_type == "FARGATE":
+        task.platform_version = platform_version if platform_version not in (None, "LATEST") else "1.4.0"
+    else:
+        task.platform_version = None
+    task.capacity_provider_name = capacity_provider_name
+    eni = network.task_eni(backend, task)
+    if eni is not None:
+        availability_zone = eni.subnet.availability_zone
+    task.availability_zone = availability_zone
+    task.containers = build_containers(task, task_definition, eni, container_instance, host_ports or [])
+    state.put(
+        task,
+        TaskSim(
+            created_at=at,
+            next_at=at + steps[0][1],
+            cpu=cpu,
+            memory=memory,
+            host_ports=list(host_ports or []),
+            service_key=service_key,
+            eni_id=eni.id if eni is not None else None,
+        ),
+    )
+    if awaiting_capacity:
+        task.last_status = "PROVISIONING"
+        record = state.get(task)
+        record.next_at, record.awaiting_capacity = None, True
+    elif task.last_status == "PENDING":
+        enter_pending(task, at)
+    backend.tasks.setdefault(cluster.name, {})[task.task_arn] = task
+    return task
+
+
+def build_containers(task: Task, task_definition: Any, eni: Any, container_instance: Any, host_ports: list[int]):
+    containers = []
+    for definition in task_definition.container_definitions:
+        container = Container(task_definition)
+        container.container_arn = task.task_arn.replace(":task/", ":container/", 1) + "/" + str(mock_random.uuid4())
+        container.task_arn = task.task_arn
+        container.name = definition.get("name")
+        container.image = definition.get("image")
+        container.cpu = str(definition.get("cpu", 0))
+        container.memory = str(definition["memory"]) if definition.get("memory") else None
+        container.memory_reservation = (
+            str(definition["memoryReservation"]) if definition.get("memoryReservation") else None
+        )
+        container.last_status = "PENDING"
+        container.exitCode = None
+        container.health_status = "UNKNOWN"
+        container.network_interfaces = []
+        if eni is not None:
+            attachment_id = task.attachments[0]["id"] if task.attachments else None
+            container.network_interfaces = [
+                {"attachmentId": attachment_id, "privateIpv4Address": eni.private_ip_address}
+            ]
+        container.network_bindings = []
+        containers.append(container)
+    task.containers = containers
+    if container_instance is not None:
+        bind_ports(task, task_definition, host_ports)
+    return containers
+
+
+def bind_ports(task: Task, task_definition: Any, host_ports: list[int]) -> None:
+    """networkBindings for bridge and host mode: fixed host ports as defined, the others from `host_ports`."""
+    if task_definition.network_mode not in ("bridge", "host", None):
+        return
+    fixed = set()
+    for definition in task_definition.container_definitions:
+        for mapping in definition.get("portMappings") or []:
+            port = mapping.get("hostPort") or (mapping.get("containerPort") if task_definition.network_mode == "host"
+                                               else None)
+            if port:
+                fixed.add(int(port))
+    dynamic = [port for port in host_ports if port not in fixed]
+    for container, definition in zip(task.containers, task_definition.container_definitions, strict=False):
+        container.network_bindings = []
+        for mapping in definition.get("portMappings") or []:
+            container_port = mapping.get("containerPort")
+            if container_port is None:
+                continue
+            host_port = mapping.get("hostPort") or (container_port if task_definition.network_mode == "host" else None)
+            if not host_port:
+                host_port = dynamic.pop(0) if dynamic else container_port
+            container.network_bindings.append(
+                {"bindIP": "0.0.0.0", "containerPort": container_port, "hostPort": int(host_port),
+                 "protocol": mapping.get("protocol", "tcp")}
+            )
+
+
+def assign_instance(task: Task, task_definition: Any, ci: Any, host_ports: list[int], at: float) -> None:
+    """A task that waited for capacity gets its container instance and starts."""
+    record = sim(task)
+    record.awaiting_capacity = False
+    record.host_ports = list(host_ports)
+    task.container_instance_arn = ci.container_instance_arn
+    task.availability_zone = ci.attributes.get("ecs.availability-zone")
+    bind_ports(task, task_definition, host_ports)
+    if is_awsvpc(task):
+        record.next_at = at + STARTING_AWSVPC[0][1]
+    else:
+        task.last_status = "PENDING"
+        enter_pending(task, at)
+        record.next_at = at + STARTING_HOST[0][1]
+
+
+def enter_pending(task: Task, at: float) -> None:
+    task.pull_started_at = ts(at)
+    task.connectivity = "CONNECTED"
+    task.connectivity_at = ts(at)
+
+
+def set_containers(task: Task, status: str, exit_code: int | None = None) -> None:
+    for container in task.containers:
+        container.last_status = status
+        if exit_code is not None:
+            container.exitCode = exit_code
+        if status == "RUNNING":
+            container.runtime_id = f"{task.id}-{mock_random.get_random_hex(10)}"
+            container.health_status = "UNKNOWN"
+
+
+def advance(task: Task, at: float) -> None:
+    """Take the task's next lifecycle step (its `next_at` has come)."""
+    record = sim(task)
+    record.next_at = None
+    task.version = getattr(task, "version", 1) + 1
+    if task.desired_status == ALIVE:
+        steps = STARTING_AWSVPC if is_awsvpc(task) else STARTING_HOST
+        names = [name for name, _ in steps]
+        index = names.index(task.last_status) if task.last_status in names else len(names)
+        if index + 1 < len(names):
+            task.last_status = names[index + 1]
+            record.next_at = at + steps[index + 1][1]
+            if task.last_status == "PENDING":
+                enter_pending(task, at)
+        else:
+            task.last_status = "RUNNING"
+            task.pull_stopped_at = ts(at)
+            task.started_at = ts(at)
+            set_containers(task, "RUNNING")
+            loadbalancing.register(task, at)
+        return
+    if record.targets:
+        task.last_status = "DEACTIVATING"
+        record.next_at = at + loadbalancing.drain(task, at)
+        return
+    steps = STOPPING_AWSVPC if is_awsvpc(task) else STOPPING_HOST
+    names = [name for name, _ in steps]
+    if task.last_status in names:
+        index = names.index(task.last_status) + 1
+    else:
+        index = 0
+        if task.last_status in ("RUNNING", "DEACTIVATING"):
+            set_containers(task, "STOPPED", exit_code=0)
+        else:
+            set_containers(task, "STOPPED")
+    if index < len(names):
+        task.last_status = names[index]
+        record.next_at = at + steps[index][1]
+        if task.last_status == "DEPROVISIONING":
+            task.execution_stopped_at = ts(at)
+        return
+    finish_stop(task, at)
+
+
+def finish_stop(task: Task, at: float) -> None:
+    record = sim(task)
+    task.last_status = "STOPPED"
+    task.stopped_at = ts(at)
+    if getattr(task, "execution_stopped_at", None) is None:
+        task.execution_stopped_at = ts(at)
+    record.next_at = None
+    network.release_task_eni(task, record.eni_id)
+
+
+def request_stop(task: Task, at: float, reason: str, code: str) -> bool:
+    """Ask the agent to stop the task. Returns False if it was already stopping (AWS keeps the first reason)."""
+    if task.desired_status != ALIVE:
+        return False
+    record = sim(task)
+    task.desired_status = "STOPPED"
+    task.stopped_reason = reason
+    task.stop_code = code
+    task.stopping_at = ts(at)
+    task.version = getattr(task, "version", 1) + 1
+    record.stop_requested_at = at
+    record.next_at = at + AGENT_REACTION
+    return True
+
+
+def stop_now(task: Task, at: float, reason: str, code: str) -> None:
+    """The task is gone at once (its host disappeared)."""
+    request_stop(task, at, reason, code)
+    loadbalancing.drain(task, at)
+    if task.last_status != "STOPPED":
+        set_containers(task, "STOPPED", exit_code=137 if task.last_status == "RUNNING" else None)
+        finish_stop(task, at)
+
+
+def purge_old(backend: Any, now: float) -> None:
+    """Forget tasks stopped more than an hour (of wall time) ago, as AWS does."""
+    for cluster_tasks in backend.tasks.values():
+        for arn in [arn for arn, task in cluster_tasks.items() if _forgotten(task, now)]:
+            del cluster_tasks[arn]
+
+
+def _forgotten(task: Task, now: float) -> bool:
+    record = state.get(task)
+    if record is None or task.last_status != "STOPPED" or record.stop_requested_at is None:
+        return False
+    return now - record.stop_requested_at > STOPPED_RETENTION_WALL * clock().scale
+

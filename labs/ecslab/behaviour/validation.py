@@ -1,0 +1,150 @@
+"""Checks AWS makes and moto does not, raising AWS's own exception types and messages."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from moto.ecs.exceptions import EcsClientException, ECSException, InvalidParameterException
+
+# Fargate: task cpu units -> valid task memory (MiB). Any other pair is rejected.
+FARGATE_SIZES: dict[int, list[int]] = {
+    256: [512, 1024, 2048],
+    512: [1024, 2048, 3072, 4096],
+    1024: list(range(2048, 8192 + 1, 1024)),
+    2048: list(range(4096, 16384 + 1, 1024)),
+    4096: list(range(8192, 30720 + 1, 1024)),
+    8192: list(range(16384, 61440 + 1, 4096)),
+    16384: list(range(32768, 122880 + 1, 8192)),
+}
+INVALID_CPU = (
+    "Invalid 'cpu' setting for task. For more information, see the Troubleshooting section of the Amazon ECS "
+    "Developer Guide."
+)
+INVALID_MEMORY = (
+    "Invalid 'memory' setting for task. For more information, see the Troubleshooting section of the Amazon ECS "
+    "Developer Guide."
+)
+FARGATE_NEEDS_AWSVPC = "Fargate only supports network mode \u2018awsvpc\u2019."
+FARGATE_NEEDS_CPU = "Fargate requires that 'cpu' be defined at the task level."
+FARGATE_NEEDS_MEMORY = "Fargate requires that 'memory' be defined at the task level."
+LAUNCH_TYPES = ("EC2", "FARGATE", "EXTERNAL")
+
+
+class ClusterContainsServicesException(ECSException):
+    def __init__(self) -> None:
+        super().__init__("ClusterContainsServicesException", "The Cluster cannot be deleted while Services are active.")
+
+
+class ClusterContainsContainerInstancesException(ECSException):
+    def __init__(self) -> None:
+        super().__init__(
+            "ClusterContainsContainerInstancesException",
+            "The Cluster cannot be deleted while Container Instances are active or draining.",
+        )
+
+
+class ClusterContainsTasksException(ECSException):
+    def __init__(self) -> None:
+        super().__init__("ClusterContainsTasksException", "The Cluster cannot be deleted while Tasks are active.")
+
+
+class ServiceNotActiveException(ECSException):
+    def __init__(self) -> None:
+        super().__init__("ServiceNotActiveException", "Service was not ACTIVE.")
+
+
+class ClusterNotFound(ECSException):
+    def __init__(self, message: str = "Cluster not found.") -> None:
+        super().__init__("ClusterNotFoundException", message)
+
+
+def cpu_units(value: Any) -> int | None:
+    """'256', 256, '1 vCPU', '0.25 vcpu' -> CPU units; None when absent; -1 when unreadable."""
+    if value is None or value == "":
+        return None
+    text = str(value).strip().lower()
+    try:
+        if text.endswith("vcpu"):
+            return int(round(float(text[:-4].strip()) * 1024))
+        return int(float(text))
+    except ValueError:
+        return -1
+
+
+def memory_mib(value: Any) -> int | None:
+    """'512', 512, '1 GB', '0.5gb' -> MiB; None when absent; -1 when unreadable."""
+    if value is None or value == "":
+        return None
+    text = str(value).strip().lower()
+    try:
+        if text.endswith("gb"):
+            return int(round(float(text[:-2].strip()) * 1024))
+        if text.endswith("mb"):
+            return int(float(text[:-2].strip()))
+        return int(float(text))
+    except ValueError:
+        return -1
+
+
+def check_task_definition(
+    requires_compatibilities: list[str] | None, network_mode: str | None, cpu: Any, memory: Any
+) -> tuple[str | None, str | None]:
+    """Raise as AWS does for an invalid Fargate task definition; return cpu and memory as AWS stores them."""
+    cpu_value, memory_value = cpu_units(cpu), memory_mib(memory)
+    normalized_cpu = str(cpu_value) if cpu_value is not None and cpu_value >= 0 else cpu
+    normalized_memory = str(memory_value) if memory_value is not None and memory_value >= 0 else memory
+    if not requires_compatibilities or "FARGATE" not in requires_compatibilities:
+        return normalized_cpu, normalized_memory
+    if network_mode != "awsvpc":
+        raise EcsClientException(FARGATE_NEEDS_AWSVPC)
+    if cpu_value is None:
+        raise EcsClientException(FARGATE_NEEDS_CPU)
+    if memory_value is None:
+        raise EcsClientException(FARGATE_NEEDS_MEMORY)
+    if cpu_value not in FARGATE_SIZES:
+        raise EcsClientException(INVALID_CPU)
+    if memory_value not in FARGATE_SIZES[cpu_value]:
+        raise EcsClientException(INVALID_MEMORY)
+    return normalized_cpu, normalized_memory
+
+
+def check_launch_type(launch_type: str | None, task_definition: Any) -> None:
+    """An EC2-only task definition cannot run on Fargate (and vice versa for EXTERNAL)."""
+    if launch_type is None:
+        return
+    if launch_type not in LAUNCH_TYPES:
+        raise InvalidParameterException("launch type should be one of [EC2,FARGATE,EXTERNAL]")
+    if launch_type == "FARGATE" and "FARGATE" not in (task_definition.requires_compatibilities or []):
+        raise InvalidParameterException("Task definition does not support launch_type FARGATE.")
+
+
+def check_network_configuration(task_definition: Any, network_configuration: dict[str, Any] | None) -> None:
+    if task_definition.network_mode == "awsvpc" and not (network_configuration or {}).get("awsvpcConfiguration"):
+        raise InvalidParameterException(
+            "Network Configuration must be provided when networkMode 'awsvpc' is specified."
+        )
+
+
+def check_active_cluster(cluster: Any) -> None:
+    if cluster.status != "ACTIVE":
+        raise ClusterNotFound("The referenced cluster was inactive.")
+
+
+def check_deployment_configuration(configuration: dict[str, Any] | None) -> tuple[int, int]:
+    configuration = configuration or {}
+    minimum = configuration.get("minimumHealthyPercent", 100)
+    maximum = configuration.get("maximumPercent", 200)
+    if maximum < 100 and maximum != 0:
+        raise InvalidParameterException("maximumPercent must be >= 100.")
+    if minimum < 0 or minimum > 100:
+        raise InvalidParameterException("minimumHealthyPercent must be between 0 and 100.")
+    return int(minimum), int(maximum)
+
+
+def healthy_floor(desired: int, minimum_percent: int) -> int:
+    return math.ceil(desired * minimum_percent / 100)
+
+
+def total_ceiling(desired: int, maximum_percent: int) -> int:
+    return max(desired, math.floor(desired * maximum_percent / 100))

@@ -1,0 +1,45 @@
+"""One simulated world per (account, region): moto's ECS backend plus its EC2 and Auto Scaling neighbours."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from moto.autoscaling import autoscaling_backends
+from moto.ec2 import ec2_backends
+from moto.ecs import ecs_backends
+
+from ecslab.behaviour import state
+from ecslab.behaviour.clock import clock
+from ecslab.behaviour.state import WorldSim
+
+
+@dataclass
+class World:
+    ecs: Any
+
+    @property
+    def sim(self) -> WorldSim:
+        record = state.get(self.ecs)
+        if record is None:
+            record = state.put(self.ecs, WorldSim(last_time=clock().now()))
+        return record
+
+    @property
+    def ec2(self) -> Any:
+        return ec2_backends[self.ecs.account_id][self.ecs.region_name]
+
+    @property
+    def autoscaling(self) -> Any:
+        return autoscaling_backends[self.ecs.account_id][self.ecs.region_name]
+
+    def cluster_tasks(self, cluster_name: str) -> list[Any]:
+        return list(self.ecs.tasks.get(cluster_name, {}).values())
+
+
+def worlds() -> Iterator[World]:
+    """Every ECS backend moto has created so far (a backend nobody asked for has nothing to simulate)."""
+    for account in list(dict.values(ecs_backends)):
+        for backend in list(dict.values(account)):
+            yield World(backend)

@@ -1,0 +1,169 @@
+"""Helpers for the behaviour tests: start a real emulator process; `Sim`, boto3 clients on it and lab shortcuts."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import boto3
+from botocore.config import Config
+
+LABS = Path(__file__).resolve().parents[2] / "labs"
+FAST_SCALE = "200"  # a Fargate task starts in about 0.15 wall seconds
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_emulator(scale: str, log: Path) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    env = {**os.environ, "ECSLAB_ESCALA_TEMPO": scale, "PYTHONPATH": str(LABS)}
+    if not scale:
+        env.pop("ECSLAB_ESCALA_TEMPO")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ecslab.emulator", "--porta", str(port)],
+        env=env, stdout=subprocess.DEVNULL, stderr=log.open("w"),
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"emulator exited: {log.read_text()}")
+        try:
+            urllib.request.urlopen(f"{url}/ecslab/relogio", timeout=1).read()
+            return process, url
+        except OSError:
+            time.sleep(0.05)
+    process.kill()
+    raise RuntimeError("emulator did not answer within 30 s")
+
+
+def stop_emulator(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+class Sim:
+    """boto3 clients on the emulator plus a way to move its clock."""
+
+    def __init__(self, url: str):
+        self.url = url
+        options = dict(
+            endpoint_url=url, region_name="us-east-1", aws_access_key_id="testing", aws_secret_access_key="testing",
+            config=Config(retries={"max_attempts": 1, "mode": "standard"}),
+        )
+        self.ecs = boto3.client("ecs", **options)
+        self.ec2 = boto3.client("ec2", **options)
+        self.autoscaling = boto3.client("autoscaling", **options)
+        self.ssm = boto3.client("ssm", **options)
+        self.elbv2 = boto3.client("elbv2", **options)
+
+    def advance(self, seconds: float) -> float:
+        request = urllib.request.Request(
+            f"{self.url}/ecslab/relogio", data=json.dumps({"avancar": seconds}).encode(), method="POST"
+        )
+        return json.loads(urllib.request.urlopen(request, timeout=30).read())["agora"]
+
+    def interrupt_spot(self, instances: list[str] = (), tasks: list[str] = ()) -> dict[str, Any]:
+        request = urllib.request.Request(
+            f"{self.url}/ecslab/interrupcao-spot",
+            data=json.dumps({"instancias": list(instances), "tarefas": list(tasks)}).encode(), method="POST",
+        )
+        return json.loads(urllib.request.urlopen(request, timeout=30).read())
+
+    def wait(self, condition: Callable[[], Any], timeout: float = 20.0, step: float = 0.05) -> Any:
+        deadline = time.monotonic() + timeout
+        while True:
+            value = condition()
+            if value:
+                return value
+            if time.monotonic() > deadline:
+                raise AssertionError(f"condition not met within {timeout} s (last value {value!r})")
+            time.sleep(step)
+
+    def service(self, cluster: str, name: str) -> dict[str, Any]:
+        return self.ecs.describe_services(cluster=cluster, services=[name])["services"][0]
+
+    def tasks(self, cluster: str, **filters: Any) -> list[dict[str, Any]]:
+        arns = self.ecs.list_tasks(cluster=cluster, **filters)["taskArns"]
+        return self.ecs.describe_tasks(cluster=cluster, tasks=arns)["tasks"] if arns else []
+
+    def stable(self, cluster: str, name: str, timeout: float = 20.0) -> dict[str, Any]:
+        def check() -> dict[str, Any] | None:
+            service = self.service(cluster, name)
+            done = len(service["deployments"]) == 1 and service["runningCount"] == service["desiredCount"]
+            return service if done and service["deployments"][0]["rolloutState"] == "COMPLETED" else None
+
+        return self.wait(check, timeout)
+
+    def network(self, azs: tuple[str, ...] = ("us-east-1a", "us-east-1b")) -> dict[str, Any]:
+        vpc = self.ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+        subnets = [
+            self.ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{index + 1}.0/24", AvailabilityZone=az)["Subnet"]
+            for index, az in enumerate(azs)
+        ]
+        group = self.ec2.create_security_group(GroupName="tarefas", Description="tarefas", VpcId=vpc)["GroupId"]
+        return {
+            "vpc": vpc,
+            "subnets": subnets,
+            "awsvpc": {"awsvpcConfiguration": {"subnets": [s["SubnetId"] for s in subnets], "securityGroups": [group]}},
+        }
+
+    def fargate_task_definition(self, family: str = "web", image: str = "nginx:1.27", **extra: Any) -> str:
+        return self.ecs.register_task_definition(
+            family=family, requiresCompatibilities=["FARGATE"], networkMode="awsvpc", cpu="256", memory="512",
+            containerDefinitions=[{"name": "web", "image": image, "portMappings": [{"containerPort": 80}]}],
+            **extra,
+        )["taskDefinition"]["taskDefinitionArn"]
+
+    def ec2_task_definition(self, family: str = "api", memory: int = 256, cpu: int = 256, host_port: int | None = None,
+                            **extra: Any) -> str:
+        mapping = {"containerPort": 80}
+        if host_port is not None:
+            mapping["hostPort"] = host_port
+        return self.ecs.register_task_definition(
+            family=family, requiresCompatibilities=["EC2"], networkMode="bridge",
+            containerDefinitions=[{"name": "api", "image": "nginx", "memory": memory, "cpu": cpu,
+                                   "portMappings": [mapping]}],
+            **extra,
+        )["taskDefinition"]["taskDefinitionArn"]
+
+    def image_id(self) -> str:
+        """The ECS-optimized AMI, as a lab finds it."""
+        name = "/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id"
+        return self.ssm.get_parameter(Name=name)["Parameter"]["Value"]
+
+    def launch_instances(self, cluster: str, count: int = 1, instance_type: str = "t3.micro",
+                         subnet: str | None = None) -> list[str]:
+        user_data = f"#!/bin/bash\necho ECS_CLUSTER={cluster} >> /etc/ecs/ecs.config\n"
+        options: dict[str, Any] = {"SubnetId": subnet} if subnet else {}
+        reservation = self.ec2.run_instances(
+            ImageId=self.image_id(), MinCount=count, MaxCount=count, InstanceType=instance_type, UserData=user_data,
+            **options,
+        )
+        return [instance["InstanceId"] for instance in reservation["Instances"]]
+
+    def container_instances(self, cluster: str) -> list[dict[str, Any]]:
+        arns = self.ecs.list_container_instances(cluster=cluster)["containerInstanceArns"]
+        if not arns:
+            return []
+        return self.ecs.describe_container_instances(cluster=cluster, containerInstances=arns)["containerInstances"]
+
+    def registered(self, cluster: str, count: int) -> list[dict[str, Any]]:
+        self.advance(60)
+        return self.wait(lambda: (found := self.container_instances(cluster)) and len(found) >= count and found)

@@ -1,0 +1,35 @@
+"""The emulator's own endpoints added by `wrap`: the clock and the partial reset."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+
+import boto3
+
+
+def post(url: str, payload: dict) -> dict:
+    request = urllib.request.Request(url, data=json.dumps(payload).encode(), method="POST")
+    return json.loads(urllib.request.urlopen(request, timeout=30).read())
+
+
+def test_clock_reports_scale_and_moves_forward(sim):
+    now = json.loads(urllib.request.urlopen(f"{sim.url}/ecslab/relogio", timeout=30).read())
+    assert now["escala"] == 200.0
+    later = post(f"{sim.url}/ecslab/relogio", {"avancar": 1000})["agora"]
+    assert later - now["agora"] >= 1000
+
+
+def test_partial_reset_keeps_iam_and_clears_the_rest(sim):
+    iam = boto3.client("iam", endpoint_url=sim.url, region_name="us-east-1", aws_access_key_id="testing",
+                       aws_secret_access_key="testing")
+    iam.create_role(RoleName="ecsTaskExecutionRole", AssumeRolePolicyDocument="{}")
+    sim.ecs.create_cluster(clusterName="lab")
+    sim.ec2.create_vpc(CidrBlock="10.0.0.0/16")
+    answer = post(f"{sim.url}/ecslab/reset", {})
+    assert "ecs" in answer["reiniciados"] and answer["mantidos"] == ["iam"]
+    assert sim.ecs.list_clusters()["clusterArns"] == []
+    assert [v["CidrBlock"] for v in sim.ec2.describe_vpcs()["Vpcs"]] == ["172.31.0.0/16"]  # the default VPC only
+    assert iam.get_role(RoleName="ecsTaskExecutionRole")["Role"]["RoleName"] == "ecsTaskExecutionRole"
+    post(f"{sim.url}/ecslab/reset", {"manter": []})
+    assert iam.list_roles()["Roles"] == []

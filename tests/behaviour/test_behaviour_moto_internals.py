@@ -1,0 +1,105 @@
+"""What the behaviour layer relies on inside moto. A moto upgrade that changes any of it must fail here first."""
+
+from __future__ import annotations
+
+import inspect
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import moto
+import pytest
+from moto.ec2 import utils as ec2_utils
+from moto.ec2.models.elastic_network_interfaces import NetworkInterface
+from moto.ecs.models import ContainerInstance, EC2ContainerServiceBackend, Service, Task
+
+from ecslab.behaviour.patches import MOTO_VERSION, PATCHES
+
+LABS = Path(__file__).resolve().parents[2] / "labs"
+
+
+def test_moto_is_the_pinned_version():
+    assert moto.__version__ == MOTO_VERSION == "5.2.5"
+
+
+@pytest.mark.parametrize("patch", PATCHES, ids=lambda p: f"{p.owner.__name__}.{p.name}")
+def test_each_patched_moto_function_keeps_its_signature(patch):
+    original = getattr(patch.owner, patch.name)
+    assert str(inspect.signature(inspect.unwrap(original))) == patch.signature
+
+
+def test_task_constructor_still_builds_the_eni_the_way_we_fix():
+    source = inspect.getsource(Task.__init__)
+    assert "private_ip_address=random_private_ip()" in source
+    assert "eni.private_dns_name" in source
+    assert "self.containers = [Container(task_definition)]" in source
+    assert not hasattr(NetworkInterface, "private_dns_name") or NetworkInterface.private_dns_name is None
+
+
+def test_model_attributes_the_simulation_writes_are_serialized_by_name():
+    """moto serializes attributes by their snake_case name; these are the ones the simulation sets."""
+    for cls, names in (
+        (Task, ["last_status", "desired_status", "stopped_reason", "started_by", "containers", "attachments"]),
+        (Service, ["deployments", "events", "running_count", "pending_count", "desired_count"]),
+        (ContainerInstance, ["registered_resources", "remaining_resources", "running_tasks_count", "attributes"]),
+    ):
+        source = inspect.getsource(cls.__init__) + "".join(
+            inspect.getsource(member.fget) for member in vars(cls).values() if isinstance(member, property)
+        )
+        for name in names:
+            assert f"self.{name}" in source or isinstance(vars(cls).get(name), property), f"{cls.__name__}.{name}"
+
+
+def test_backend_stores_what_the_simulation_reads():
+    source = inspect.getsource(EC2ContainerServiceBackend.__init__)
+    for name in ("self.tasks", "self.services", "self.container_instances", "self.clusters",
+                 "self.capacity_providers"):
+        assert name in source
+    assert "passes_filter_dict" in inspect.getsource(ec2_utils)
+    assert isinstance(ec2_utils.filter_dict_attribute_mapping, dict)
+
+
+def test_install_is_idempotent_and_patches_every_entry():
+    script = (
+        "from ecslab.behaviour import install\n"
+        "from ecslab.behaviour.patches import PATCHES\n"
+        "install(); install()\n"
+        "import inspect\n"
+        "for p in PATCHES:\n"
+        "    f = getattr(p.owner, p.name)\n"
+        "    assert getattr(f, '_ecslab_patched', False), p.name\n"
+        "    assert not getattr(f.__wrapped__, '_ecslab_patched', False), p.name\n"
+        "from moto.moto_api import state_manager\n"
+        "assert state_manager.get_transition('ecs::task')['progression'] == 'manual'\n"
+        "print('ok')\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(LABS)}
+    result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0 and result.stdout.strip() == "ok", result.stderr
+
+
+def test_neighbour_backends_offer_what_the_simulation_uses():
+    from moto.autoscaling.models import AutoScalingBackend, FakeAutoScalingGroup, InstanceState
+    from moto.ec2.models import EC2Backend
+    from moto.ec2.models.instances import Instance
+    from moto.elbv2.models import ELBv2Backend, FakeTargetGroup
+
+    signatures = {
+        AutoScalingBackend.set_desired_capacity: "(self, group_name: str, desired_capacity: int | None) -> None",
+        ELBv2Backend.register_targets: "(self, target_group_arn: str, instances: list[typing.Any]) -> None",
+        ELBv2Backend.deregister_targets:
+            "(self, target_group_arn: str, instances: list[dict[str, typing.Any]]) -> None",
+        EC2Backend.terminate_instances: "(self, instance_ids: list[str]) -> list[tuple[Instance, InstanceState]]",
+    }
+    for function, expected in signatures.items():
+        assert str(inspect.signature(function)).replace("'", "") == expected, function.__qualname__
+    assert "self.instance_states" in inspect.getsource(FakeAutoScalingGroup.__init__)
+    assert "self.protected_from_scale_in" in inspect.getsource(InstanceState.__init__)
+    assert "self.targets" in inspect.getsource(FakeTargetGroup.__init__)
+    assert '"deregistration_delay.timeout_seconds"' in inspect.getsource(FakeTargetGroup.__init__)
+    for name in ("user_data", "instance_type", "platform", "launch_time"):
+        assert f"self.{name}" in inspect.getsource(Instance.__init__), name
+    assert isinstance(Instance.state, property)
+    for name in ("get_subnet", "get_instance", "describe_subnets"):
+        assert callable(getattr(EC2Backend, name)), name
