@@ -34,7 +34,7 @@ def test_fargate_table_edges():
     check = validation.check_task_definition
     assert check(["FARGATE"], "awsvpc", "0.25 vCPU", "0.5 GB") == ("256", "512")
     assert check(["FARGATE"], "awsvpc", "8192", "61440") == ("8192", "61440")
-    with pytest.raises(Exception, match="Invalid 'memory'"):
+    with pytest.raises(Exception, match="No Fargate configuration exists for given values: 8192 CPU, 17408 memory"):
         check(["FARGATE"], "awsvpc", "8192", "17408")  # 8 vCPU steps by 4096
     assert check(["EC2"], "bridge", None, "3000") == (None, "3000")
 

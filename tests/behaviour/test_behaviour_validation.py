@@ -7,10 +7,10 @@ import botocore.exceptions
 import pytest
 
 FARGATE_INVALID = [
-    ("256", "4096", "Invalid 'memory' setting for task."),
-    ("512", "512", "Invalid 'memory' setting for task."),
-    ("1024", "1024", "Invalid 'memory' setting for task."),
-    ("8192", "18432", "Invalid 'memory' setting for task."),
+    ("256", "4096", "No Fargate configuration exists for given values: 256 CPU, 4096 memory."),
+    ("512", "512", "No Fargate configuration exists for given values: 512 CPU, 512 memory."),
+    ("1024", "1024", "No Fargate configuration exists for given values: 1024 CPU, 1024 memory."),
+    ("8192", "18432", "No Fargate configuration exists for given values: 8192 CPU, 18432 memory."),
     ("300", "1024", "Invalid 'cpu' setting for task."),
     ("3 vCPU", "8 GB", "Invalid 'cpu' setting for task."),
 ]

@@ -7,28 +7,19 @@ from typing import Any
 
 from moto.ecs.exceptions import EcsClientException, ECSException, InvalidParameterException
 
-# Fargate: task cpu units -> valid task memory (MiB). Any other pair is rejected.
-FARGATE_SIZES: dict[int, list[int]] = {
-    256: [512, 1024, 2048],
-    512: [1024, 2048, 3072, 4096],
-    1024: list(range(2048, 8192 + 1, 1024)),
-    2048: list(range(4096, 16384 + 1, 1024)),
-    4096: list(range(8192, 30720 + 1, 1024)),
-    8192: list(range(16384, 61440 + 1, 4096)),
-    16384: list(range(32768, 122880 + 1, 8192)),
-}
+from ecslab.validation import FARGATE_SIZES, LAUNCH_TYPES  # AWS's table, shared with the lab engine
+
 INVALID_CPU = (
     "Invalid 'cpu' setting for task. For more information, see the Troubleshooting section of the Amazon ECS "
     "Developer Guide."
 )
-INVALID_MEMORY = (
-    "Invalid 'memory' setting for task. For more information, see the Troubleshooting section of the Amazon ECS "
-    "Developer Guide."
+NO_FARGATE_CONFIGURATION = (
+    "No Fargate configuration exists for given values: {cpu} CPU, {memory} memory. See the Amazon ECS documentation "
+    "for the valid values."
 )
 FARGATE_NEEDS_AWSVPC = "Fargate only supports network mode \u2018awsvpc\u2019."
 FARGATE_NEEDS_CPU = "Fargate requires that 'cpu' be defined at the task level."
 FARGATE_NEEDS_MEMORY = "Fargate requires that 'memory' be defined at the task level."
-LAUNCH_TYPES = ("EC2", "FARGATE", "EXTERNAL")
 
 
 class ClusterContainsServicesException(ECSException):
@@ -105,7 +96,7 @@ def check_task_definition(
     if cpu_value not in FARGATE_SIZES:
         raise EcsClientException(INVALID_CPU)
     if memory_value not in FARGATE_SIZES[cpu_value]:
-        raise EcsClientException(INVALID_MEMORY)
+        raise EcsClientException(NO_FARGATE_CONFIGURATION.format(cpu=cpu_value, memory=memory_value))
     return normalized_cpu, normalized_memory
 
 
