@@ -3,10 +3,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup serve build test lint diagrams bench clean
+.PHONY: setup setup-tests serve build test lint diagrams bench lighthouse offline clean
 
 setup:
 	@bash scripts/setup.sh
+
+# The tests also need Chromium and Hunspell (pt-BR); `make serve` never installs them.
+setup-tests:
+	@bash scripts/setup.sh --testes
 
 serve: setup
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
@@ -17,12 +21,18 @@ build: setup
 diagrams: setup
 	$(BIN)/python scripts/diagram_hook.py --force
 
-test: setup
+test: setup-tests
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
 bench: setup
 	$(BIN)/python scripts/bench_build.py
+
+lighthouse: setup-tests
+	$(BIN)/python scripts/bench_lighthouse.py
+
+offline: setup
+	$(BIN)/python scripts/build_offline.py
 
 clean:
 	rm -rf site build .cache

@@ -7,7 +7,8 @@ Used two ways:
 - from the command line: `python scripts/diagram_hook.py [--force]` renders them without building the site.
 
 Each diagram script writes NAME.png into its working directory; modules starting with "_" are shared
-settings, not diagrams (a change in one re-renders every diagram).
+settings, not diagrams (a change in one, or in this hook, re-renders every diagram). Images are reduced to a
+256-colour palette (Pillow) before they reach the site.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ def is_stale(script: Path) -> bool:
     image = image_for(script)
     if not image.exists():
         return True
-    inputs = [script, *SOURCES.glob("_*.py")]
+    inputs = [script, *SOURCES.glob("_*.py"), Path(__file__)]
     return image.stat().st_mtime < max(p.stat().st_mtime for p in inputs)
 
 
@@ -57,8 +58,22 @@ def render(script: Path) -> Path:
                 f"O diagrama {script.name} não gerou {produced.name} "
                 f"(código de saída {result.returncode}).\n{result.stderr.strip()}"
             )
+        optimize(produced)
         produced.replace(image_for(script))
     return image_for(script)
+
+
+def optimize(image: Path) -> None:
+    """Reduces a diagram to a 256-colour palette PNG: 3 to 4 times smaller, same look (flat colours and text).
+
+    Deterministic, so the image stays byte-identical run to run on one machine.
+    """
+    from PIL import Image
+
+    with Image.open(image) as original:
+        rgba = original.convert("RGBA")
+    palette = rgba.quantize(256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
+    palette.save(image, "PNG", optimize=True)
 
 
 def render_all(force: bool = False) -> list[Path]:

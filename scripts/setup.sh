@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # Prepares a machine for the project: Graphviz (system package) and the Python virtual environment.
+# With --testes it also installs what the tests need: Chromium (browser tests) and Hunspell with the
+# pt-BR dictionary (spelling test), so `make serve` alone never downloads a browser.
 # Idempotent: does nothing when everything is already in place. Messages are for students (pt-BR).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,19 +20,38 @@ as_root() {
     fi
 }
 
-# apt_install PACKAGE COMMAND HOW_ELSEWHERE: installs PACKAGE through apt when COMMAND is missing.
+# present THING: THING is a command on PATH, or (when it starts with /) a file that exists.
+present() {
+    case $1 in
+        /*) [ -e "$1" ] ;;
+        *) command -v "$1" >/dev/null 2>&1 ;;
+    esac
+}
+
+describe() {
+    case $1 in
+        /*) printf "o arquivo '%s'" "$1" ;;
+        *) printf "o comando '%s'" "$1" ;;
+    esac
+}
+
+# apt_install PACKAGE THING HOW_ELSEWHERE: installs PACKAGE through apt when THING (a command, or an
+# absolute path to a file the package provides) is missing.
 apt_install() {
-    local package=$1 command=$2 elsewhere=$3
-    command -v "$command" >/dev/null 2>&1 && return 0
+    local package=$1 thing=$2 elsewhere=$3
+    present "$thing" && return 0
     if ! command -v apt-get >/dev/null 2>&1; then
-        fail "o comando '$command' (pacote $package) não foi encontrado e este sistema não tem apt-get.
+        fail "$(describe "$thing") (pacote $package) não foi encontrado e este sistema não tem apt-get.
 Instale-o manualmente e rode o comando de novo:
 $elsewhere"
     fi
-    say "Instalando $package com apt-get (o comando '$command' não foi encontrado)"
-    as_root apt-get update -qq
+    say "Instalando $package com apt-get ($(describe "$thing") não foi encontrado)"
+    if [ -z "${APT_UPDATED:-}" ]; then
+        as_root apt-get update -qq
+        APT_UPDATED=1
+    fi
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$package" >/dev/null
-    command -v "$command" >/dev/null 2>&1 || fail "a instalação de $package terminou, mas '$command' continua ausente."
+    present "$thing" || fail "a instalação de $package terminou, mas $(describe "$thing") continua ausente."
 }
 
 check_python() {
@@ -62,5 +83,14 @@ check_python
 apt_install graphviz dot "  macOS (Homebrew): brew install graphviz
   Fedora/RHEL: sudo dnf install graphviz
   Windows: use o WSL (Ubuntu) e rode este comando lá dentro."
+if [ "${1:-}" = "--testes" ]; then
+    apt_install chromium "${CHROMIUM:-chromium}" "  macOS (Homebrew): brew install --cask chromium
+  Fedora/RHEL: sudo dnf install chromium
+  Em outro caminho, aponte a variável CHROMIUM para o executável do Chromium."
+    apt_install hunspell hunspell "  macOS (Homebrew): brew install hunspell
+  Fedora/RHEL: sudo dnf install hunspell"
+    apt_install hunspell-pt-br /usr/share/hunspell/pt_BR.dic "  Fedora/RHEL: sudo dnf install hunspell-pt
+  macOS: copie pt_BR.aff e pt_BR.dic (do LibreOffice/VERO) para /usr/share/hunspell/"
+fi
 make_venv
 say "Ambiente pronto."

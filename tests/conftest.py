@@ -1,4 +1,4 @@
-"""Fixtures for the site tests: one strict build of the real site per test session."""
+"""Shared fixtures: one strict build of the real site per test session (site and browser tests use it)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 MKDOCS = [sys.executable, "-m", "mkdocs"]
 
 

@@ -1,0 +1,159 @@
+"""Lighthouse benchmark of the built site: mobile preset, four scores and transferred bytes per page type.
+
+Builds the site (mkdocs build --strict) into a scratch folder, serves it on 127.0.0.1 with gzip
+(scripts/static_server.py), and runs Lighthouse 12 with Debian's Chromium over a home page, a concept page
+and a diagram-heavy page. Lighthouse is installed on first use into .cache/node/ (git-ignored).
+Exits with 1 when a score is below the target (95 by default).
+
+Usage: .venv/bin/python scripts/bench_lighthouse.py [--alvo 95] [--sem-gzip] [--paginas URL ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+NODE_DIR = ROOT / ".cache" / "node"
+LIGHTHOUSE_VERSION = "12.2.3"  # 13.x needs Node >= 22
+LIGHTHOUSE = NODE_DIR / "node_modules" / ".bin" / "lighthouse"
+CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
+PAGES = {
+    "início": "",
+    "conceito": "conceitos/servicos/",
+    "diagramas": "escolha/ec2-fargate-spot/",
+}
+CHROME_FLAGS = (
+    "--headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking "
+    "--disable-component-update --disable-sync --disable-dev-shm-usage"
+)
+
+
+def fail(message: str) -> None:
+    sys.exit(f"ERRO: {message}")
+
+
+def chromium() -> str:
+    path = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    if not path:
+        fail("Chromium não encontrado. Rode `bash scripts/setup.sh --testes` ou aponte a variável CHROMIUM.")
+    return path
+
+
+def ensure_lighthouse() -> Path:
+    installed = NODE_DIR / "node_modules" / "lighthouse" / "package.json"
+    if installed.exists() and json.loads(installed.read_text())["version"] == LIGHTHOUSE_VERSION:
+        return LIGHTHOUSE
+    if not shutil.which("npm"):
+        fail("o npm (Node.js 18 ou mais novo) é necessário para o Lighthouse. Debian/Ubuntu: apt-get install npm")
+    print(f"==> Instalando lighthouse@{LIGHTHOUSE_VERSION} em {NODE_DIR.relative_to(ROOT)}/ (só na primeira vez)")
+    NODE_DIR.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        ["npm", "install", "--prefix", str(NODE_DIR), "--no-audit", "--no-fund", "--save-exact",
+         f"lighthouse@{LIGHTHOUSE_VERSION}"],
+        check=True, stdout=subprocess.DEVNULL,
+    )
+    return LIGHTHOUSE
+
+
+def load_server():
+    spec = importlib.util.spec_from_file_location("static_server", ROOT / "scripts" / "static_server.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def build(site_dir: Path) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(site_dir)],
+        cwd=ROOT, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"}, check=True,
+    )
+
+
+def audit(url: str, chrome: str, scratch: Path) -> dict:
+    report = scratch / "report.json"
+    profile = Path(tempfile.mkdtemp(dir=scratch))
+    result = subprocess.run(
+        [str(LIGHTHOUSE), url, "--quiet", "--output=json", f"--output-path={report}",
+         f"--only-categories={','.join(CATEGORIES)}",
+         f"--chrome-flags={CHROME_FLAGS} --user-data-dir={profile}"],
+        env={**os.environ, "CHROME_PATH": chrome}, capture_output=True, text=True, timeout=300,
+    )
+    if result.returncode != 0:
+        fail(f"o Lighthouse falhou em {url}:\n{result.stderr[-2000:]}")
+    return json.loads(report.read_text())
+
+
+def failing_audits(report: dict, category: str) -> list[str]:
+    refs = report["categories"][category]["auditRefs"]
+    return [
+        ref["id"] for ref in refs
+        if ref["weight"] > 0 and (report["audits"][ref["id"]].get("score") or 0) < 1
+        and report["audits"][ref["id"]]["scoreDisplayMode"] in ("binary", "numeric", "metricSavings")
+    ]
+
+
+def median_run(url: str, chrome: str, scratch: Path, runs: int) -> dict:
+    """Runs Lighthouse RUNS times and keeps the run with the median performance score (Lighthouse's advice)."""
+    reports = sorted((audit(url, chrome, scratch) for _ in range(runs)),
+                     key=lambda report: report["categories"]["performance"]["score"])
+    return reports[len(reports) // 2]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Lighthouse (perfil móvel) sobre o site servido em 127.0.0.1.")
+    parser.add_argument("--alvo", type=int, default=95, help="nota mínima em cada categoria (padrão 95)")
+    parser.add_argument("--execucoes", type=int, default=3, help="execuções por página; vale a mediana (padrão 3)")
+    parser.add_argument("--sem-gzip", action="store_true", help="serve sem compressão")
+    parser.add_argument("--paginas", nargs="*", help="caminhos a medir (padrão: início, conceito, diagramas)")
+    args = parser.parse_args()
+
+    chrome = chromium()
+    ensure_lighthouse()
+    pages = {path or "/": path for path in args.paginas} if args.paginas else PAGES
+    server = load_server()
+    below = []
+    with tempfile.TemporaryDirectory() as scratch_name:
+        scratch = Path(scratch_name)
+        build(scratch / "site")
+        with server.serve(scratch / "site", use_gzip=not args.sem_gzip) as base:
+            compression = "sem compressão" if args.sem_gzip else "com gzip nos arquivos de texto, HTTP/1.1 keep-alive"
+            print(f"Site servido em {base} por scripts/static_server.py ({compression}).")
+            print(f"Lighthouse {LIGHTHOUSE_VERSION}, perfil móvel (4G lenta e CPU 4x mais lenta, simuladas), "
+                  f"mediana de {args.execucoes} execução(ões) por página; carga da máquina: {load()}.\n")
+            header = (f"{'página':<10} {'caminho':<27} {'desemp.':>7} {'acess.':>6} {'prát.':>5} {'SEO':>4} "
+                      f"{'transferido':>11}")
+            print(header)
+            print("-" * len(header))
+            for name, path in pages.items():
+                report = median_run(base + path, chrome, scratch, args.execucoes)
+                scores = [round(report["categories"][c]["score"] * 100) for c in CATEGORIES]
+                weight = report["audits"]["total-byte-weight"]["numericValue"] / 1024
+                print(f"{name:<10} {'/' + path:<27} {scores[0]:>7} {scores[1]:>6} {scores[2]:>5} {scores[3]:>4} "
+                      f"{weight:>8.0f} KB", flush=True)
+                for category, score in zip(CATEGORIES, scores, strict=True):
+                    if score < args.alvo:
+                        below.append(f"{name} {category} {score}: {', '.join(failing_audits(report, category))}")
+            index = report["environment"]["benchmarkIndex"]
+            print(f"\n(índice de desempenho desta máquina segundo o Lighthouse: {index:.0f})")
+    if below:
+        print(f"\nAbaixo de {args.alvo}:")
+        print("\n".join(f"  {line}" for line in below))
+        sys.exit(1)
+    print(f"\nTodas as notas ≥ {args.alvo}.")
+
+
+def load() -> str:
+    one, five, _ = os.getloadavg()
+    return f"{one:.1f} (1 min), {five:.1f} (5 min) em {os.cpu_count()} núcleos"
+
+
+if __name__ == "__main__":
+    main()
