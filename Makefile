@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup setup-tests serve build test lint diagrams bench lighthouse offline clean
+.PHONY: setup setup-tests serve labs build test lint diagrams bench lighthouse offline clean
 
 setup:
 	@bash scripts/setup.sh
@@ -14,6 +14,11 @@ setup-tests:
 
 serve: setup
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+
+# The labs: the emulator (started if needed) and JupyterLab on the notebooks, both on 127.0.0.1.
+labs: setup
+	$(BIN)/ecslab emulador iniciar
+	$(BIN)/jupyter lab --ip 127.0.0.1 --port 8888 --no-browser --notebook-dir labs $(if $(filter 0,$(shell id -u)),--allow-root)
 
 build: setup
 	$(BIN)/mkdocs build --strict
