@@ -1,4 +1,5 @@
-"""The `ecslab` command (pt-BR): emulador iniciar|parar|status|reiniciar, verificar, limpar, inventario."""
+"""The `ecslab` command (pt-BR): emulador iniciar|parar|status|reiniciar, verificar, limpar, inventario,
+preparar, simular interrupcao-spot|carga."""
 
 from __future__ import annotations
 
@@ -103,6 +104,19 @@ def cmd_preparar(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_simular(args: argparse.Namespace) -> int:
+    from ecslab.simulate import simular_carga, simular_interrupcao_spot
+
+    if args.evento == "interrupcao-spot":
+        done = simular_interrupcao_spot(instancia=args.instancia, tarefa=args.tarefa, sessao=_session(args))
+        if not (done["instancias"] or done["tarefas"]):
+            print("Nada foi interrompido: confira o id da instância ou o ARN da tarefa.")
+            return 1
+        return 0
+    ok = simular_carga(args.cluster, args.servico, args.cpu, duracao=args.duracao, sessao=_session(args))
+    return 0 if ok else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ecslab",
@@ -138,6 +152,22 @@ def build_parser() -> argparse.ArgumentParser:
     pre = sub.add_parser("preparar", help="monta tudo o que um laboratório cria (para pular etapas)")
     pre.add_argument("lab", help="número do laboratório (01 a 04)")
     pre.set_defaults(func=cmd_preparar)
+
+    sim = sub.add_parser("simular", help="provoca no emulador o que só a AWS provocaria (interrupção Spot, carga)")
+    eventos = sim.add_subparsers(dest="evento", metavar="EVENTO")
+    eventos.required = True
+    spot = eventos.add_parser("interrupcao-spot", help="interrompe uma instância EC2 Spot ou uma tarefa Fargate Spot")
+    alvo = spot.add_mutually_exclusive_group(required=True)
+    alvo.add_argument("--instancia", metavar="ID", help="id da instância EC2 Spot (i-...): aviso de dois minutos")
+    alvo.add_argument("--tarefa", metavar="ARN", help="ARN da tarefa Fargate Spot a interromper")
+    spot.set_defaults(func=cmd_simular)
+    carga = eventos.add_parser("carga", help="define a CPU média que as tarefas de um serviço reportam")
+    carga.add_argument("--cluster", required=True, help="nome ou ARN do cluster")
+    carga.add_argument("--servico", required=True, help="nome ou ARN do serviço")
+    carga.add_argument("--cpu", type=float, required=True, help="CPU em %% (0 a 100), por exemplo 90")
+    carga.add_argument("--duracao", type=float, default=None,
+                       help="segundos de tempo simulado; depois a carga volta ao padrão (sem isso, fica até mudar)")
+    carga.set_defaults(func=cmd_simular)
     return parser
 
 

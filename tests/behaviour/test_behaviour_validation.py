@@ -186,11 +186,12 @@ def test_describe_instances_by_lifecycle(sim):
 
 
 def test_an_unexpected_moto_crash_is_an_aws_shaped_400(sim):
-    """moto raises NotImplementedError for describe_scaling_activities; boto3 gets a parseable 400, no retries."""
+    """moto raises NotImplementedError for list_tags_for_resource; boto3 gets a parseable 400, no retries."""
     client = boto3.client("application-autoscaling", endpoint_url=sim.url, region_name="us-east-1",
                           aws_access_key_id="testing", aws_secret_access_key="testing")
     with pytest.raises(botocore.exceptions.ClientError) as raised:
-        client.describe_scaling_activities(ServiceNamespace="ecs")
+        client.list_tags_for_resource(
+            ResourceARN="arn:aws:application-autoscaling:us-east-1:123456789012:scalable-target/0123456789abcdef")
     error = raised.value.response
     assert error["ResponseMetadata"]["HTTPStatusCode"] == 400
     assert error["Error"]["Code"] == "InvalidAction"

@@ -15,6 +15,7 @@ from ecslab.behaviour.errors import error_response
 CLOCK_PATH = "/ecslab/relogio"
 SPOT_PATH = "/ecslab/interrupcao-spot"
 RESET_PATH = "/ecslab/reset"
+LOAD_PATH = "/ecslab/carga"
 DEFAULT_ACCOUNT = "123456789012"
 
 
@@ -31,6 +32,8 @@ def wrap(app: Callable[..., Iterable[bytes]], lock: threading.RLock | None = Non
                     return _spot(environ, start_response)
                 if environ.get("PATH_INFO") == RESET_PATH and environ.get("REQUEST_METHOD") == "POST":
                     return _reset(environ, start_response)
+                if environ.get("PATH_INFO") == LOAD_PATH:
+                    return _load(environ, start_response)
                 result = app(environ, start_response)
                 try:
                     return [bytes(chunk) for chunk in result]
@@ -79,6 +82,35 @@ def _spot(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[b
                          list(payload.get("instancias") or []), list(payload.get("tarefas") or []))
     safe_reconcile()
     return _answer(start_response, done)
+
+
+def _load(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+    """POST {"cluster": C, "servico": S, "cpu": 90, "regiao": "us-east-1", "duracao": 120}: the service's load."""
+    from ecslab.behaviour import installed, load
+    from ecslab.behaviour.world import world_of
+
+    if environ.get("REQUEST_METHOD") != "POST" or not installed():
+        return _answer(start_response, {"erro": "use POST, com a camada de comportamento instalada"}, "400 Bad Request")
+    payload = _json_body(environ)
+    try:
+        cpu = float(payload["cpu"])
+        duration = float(payload["duracao"]) if payload.get("duracao") is not None else None
+        cluster, name = str(payload["cluster"]).rsplit("/", 1)[-1], str(payload["servico"]).rsplit("/", 1)[-1]
+    except (KeyError, TypeError, ValueError):
+        return _answer(start_response, {"erro": "informe cluster, servico e cpu (0 a 100); duracao em segundos"},
+                       "400 Bad Request")
+    if not 0 <= cpu <= 100 or (duration is not None and duration <= 0):
+        return _answer(start_response, {"erro": "cpu vai de 0 a 100 e duracao é positiva"}, "400 Bad Request")
+    world = world_of(payload.get("conta") or DEFAULT_ACCOUNT, payload.get("regiao") or "us-east-1")
+    service = next((s for s in world.ecs.services.values()
+                    if s.cluster_name == cluster and s.name == name and s.status == "ACTIVE"), None)
+    if service is None:
+        return _answer(start_response, {"erro": f"serviço {name} não encontrado no cluster {cluster}"},
+                       "404 Not Found")
+    now = clock().now()
+    load.set_load(service, cpu, duration, now)
+    return _answer(start_response, {"cluster": cluster, "servico": name, "cpu": cpu, "duracao": duration,
+                                    "tarefas": max(int(service.desired_count or 0), 1), "agora": now})
 
 
 def _reset(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:

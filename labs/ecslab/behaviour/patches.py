@@ -6,19 +6,25 @@
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import moto.ec2.utils as ec2_utils
 import moto.ecs.models as ecs_models
+from moto.applicationautoscaling.models import ApplicationAutoscalingBackend, FakeApplicationAutoscalingPolicy
+from moto.applicationautoscaling.responses import ApplicationAutoScalingResponse
 from moto.autoscaling.models import FakeAutoScalingGroup
+from moto.cloudwatch.models import CloudWatchBackend
+from moto.cloudwatch.responses import CloudWatchResponse
 from moto.core.responses import ActionResult
 from moto.ec2.models.elastic_network_interfaces import NetworkInterface
 from moto.ecs.models import EC2ContainerServiceBackend
 from moto.ecs.responses import DESCRIBE_TASKS_TAGS, EC2ContainerServiceResponse
 
-from ecslab.behaviour import api, asg, network
+from ecslab.behaviour import alarms, api, asg, autoscaling, network
+from ecslab.behaviour.world import world_of
 
 MOTO_VERSION = "5.2.5"
 RESPONSE_SIGNATURE = "(self) -> 'ActionResult'"
@@ -115,6 +121,33 @@ def _no_ip() -> None:
     return network.take_prepared_ip()
 
 
+def _describe_scaling_activities(self: Any) -> str:
+    params = json.loads(self.body or "{}")
+    return json.dumps(autoscaling.describe_scaling_activities(world_of(self.current_account, self.region), params))
+
+
+def _describe_alarm_history(self: Any) -> ActionResult:
+    return ActionResult(alarms.describe_alarm_history(world_of(self.current_account, self.region),
+                                                      self._get_params()))
+
+
+@dataclass(frozen=True)
+class Addition:
+    """An API action moto 5.2.5 lacks (calling it raised NotImplementedError, an HTTP 500)."""
+
+    owner: Any
+    name: str
+    action: Callable[..., Any]
+    why: str
+
+
+ADDITIONS: tuple[Addition, ...] = (
+    Addition(ApplicationAutoScalingResponse, "describe_scaling_activities", _describe_scaling_activities,
+             "the activities the simulated policies wrote (autoscaling.py)"),
+    Addition(CloudWatchResponse, "describe_alarm_history", _describe_alarm_history,
+             "the state changes and actions of the simulated alarms (alarms.py)"),
+)
+
 PATCHES: tuple[Patch, ...] = (
     Patch(EC2ContainerServiceResponse, "run_task", RESPONSE_SIGNATURE,
           _response(_run_task), "placement, capacity providers, validation, and `failures` (moto: always [])"),
@@ -181,6 +214,30 @@ PATCHES: tuple[Patch, ...] = (
           "(self, count_needed: 'int', propagated_tags: 'dict[str, str]') -> 'None'",
           _wrap(asg.launch_instances), "mixed instances policy: Spot, instance types and AZs (moto: first subnet, "
           "on demand, one type)"),
+    Patch(ApplicationAutoscalingBackend, "put_scaling_policy",
+          "(self, policy_name: str, service_namespace: str, resource_id: str, scalable_dimension: str, "
+          "policy_body: dict[str, typing.Any], policy_type: str | None) -> 'FakeApplicationAutoscalingPolicy'",
+          _wrap(autoscaling.put_scaling_policy), "ObjectNotFoundException without a scalable target; replacing a "
+          "policy replaces its alarms (moto kept the old ones)"),
+    Patch(ApplicationAutoscalingBackend, "deregister_scalable_target",
+          "(self, namespace: str, r_id: str, dimension: str) -> None",
+          _wrap(autoscaling.deregister_scalable_target), "the target's policies and alarms go with it"),
+    Patch(FakeApplicationAutoscalingPolicy, "_generate_ecs_alarms", "(self) -> list['Alarm']",
+          _replace(autoscaling.tracking_alarms), "thresholds at the target and 90% of it (moto: 6), "
+          "DisableScaleIn, customized metrics"),
+    Patch(CloudWatchBackend, "put_metric_alarm",
+          "(self, name: str, namespace: str, metric_name: str, comparison_operator: str, evaluation_periods: int, "
+          "period: int, threshold: float, statistic: str, description: str, dimensions: list[dict[str, str]], "
+          "alarm_actions: list[str], metric_data_queries: list[moto.cloudwatch.models.MetricDataQuery] | None = None, "
+          "datapoints_to_alarm: int | None = None, extended_statistic: str | None = None, "
+          "ok_actions: list[str] | None = None, insufficient_data_actions: list[str] | None = None, "
+          "unit: str | None = None, actions_enabled: bool = True, treat_missing_data: str | None = None, "
+          "evaluate_low_sample_count_percentile: str | None = None, threshold_metric_id: str | None = None, "
+          "rule: str | None = None, tags: list[dict[str, str]] | None = None) -> moto.cloudwatch.models.Alarm",
+          _wrap(alarms.put_metric_alarm), "new alarms start in INSUFFICIENT_DATA, updates keep the state; history"),
+    Patch(CloudWatchBackend, "set_alarm_state",
+          "(self, alarm_name: str, reason: str, reason_data: str, state_value: str) -> None",
+          _wrap(alarms.set_alarm_state), "history, and the new state's scaling actions run"),
     Patch(ecs_models, "random_private_ip", "(cidr: str | None = None, ipv6: bool = False) -> str",
           _replace(_no_ip), "moto.ecs.models.Task.__init__ gives the task ENI a random 10.x address"),
 )
@@ -204,6 +261,9 @@ def install() -> None:
         return
     for patch in PATCHES:
         _apply(patch)
+    for addition in ADDITIONS:
+        if not hasattr(addition.owner, addition.name):
+            setattr(addition.owner, addition.name, addition.action)
     # moto.ec2.models.elastic_network_interfaces.NetworkInterface.__init__ sets private_dns_name only when the
     # VPC has DNS hostnames; moto.ecs.models.Task.__init__ reads it anyway (AttributeError, HTTP 500).
     if not hasattr(NetworkInterface, "private_dns_name"):

@@ -1,7 +1,8 @@
 """Bring every simulated world up to the clock's "now": a small discrete-event loop.
 
-Events (task state steps, agent registrations) are taken in time order; after each, the services converge at
-that instant, so a clock that jumps far ahead still sees deployments roll in the right order.
+Events (task state steps, agent registrations, the minute ticks of metrics and alarms) are taken in time order;
+after each, the services converge at that instant, so a clock that jumps far ahead still sees deployments roll
+and services scale in the right order.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import sys
 import traceback
 
-from ecslab.behaviour import agent, asg, managed_scaling, placement, scheduler, spot, tasks
+from ecslab.behaviour import agent, alarms, asg, managed_scaling, metrics, placement, scheduler, spot, tasks
 from ecslab.behaviour.clock import clock
 from ecslab.behaviour.world import World, worlds
 
@@ -24,7 +25,8 @@ def reconcile() -> None:
 
 def next_event(world: World, after: float) -> float | None:
     """The earliest pending event: any task step that is due (steps always make progress), or an agent
-    registration later than `after` (earlier ones are retried by every converge)."""
+    registration, Spot termination, managed scaling decision or metrics minute later than `after` (earlier
+    registrations are retried by every converge)."""
     times = [
         record.next_at
         for cluster_tasks in world.ecs.tasks.values()
@@ -32,7 +34,7 @@ def next_event(world: World, after: float) -> float | None:
         if (record := tasks.sim(task)).next_at is not None
     ]
     for upcoming in (agent.next_registration(world, after), spot.next_termination(world, after),
-                     managed_scaling.next_decision(world, after)):
+                     managed_scaling.next_decision(world, after), metrics.next_tick(world, after)):
         if upcoming is not None:
             times.append(upcoming)
     return min(times) if times else None
@@ -41,6 +43,7 @@ def next_event(world: World, after: float) -> float | None:
 def reconcile_world(world: World, now: float) -> None:
     at = min(world.sim.last_time, now)
     converge(world, at)  # what changed during the previous request happened at about that time
+    metrics.skip_idle(world, now)
     for _ in range(MAX_STEPS):
         due = next_event(world, at)
         if due is None or due > now:
@@ -51,6 +54,9 @@ def reconcile_world(world: World, now: float) -> None:
                 record = tasks.sim(task)
                 if record.next_at is not None and record.next_at <= at:
                     tasks.advance(task, at)
+        if metrics.due(world, at):
+            metrics.publish(world, at)
+            alarms.evaluate(world, at)
         converge(world, at)
     converge(world, now)
     tasks.purge_old(world.ecs, now)
@@ -90,7 +96,9 @@ def derive(world: World) -> None:
         cluster.pending_tasks_count = sum(
             1 for t in cluster_tasks if tasks.is_alive(t) and t.last_status != "RUNNING"
         )
-        instances = world.ecs.container_instances.get(name, {})
+        # moto indexes container_instances[cluster] in several calls (update_container_instances_state,
+        # describe_container_instances, put_attributes): a KeyError for a cluster that never had an instance
+        instances = world.ecs.container_instances.setdefault(name, {})
         cluster.registered_container_instances_count = len(instances)
         cluster.active_services_count = sum(
             1 for s in world.ecs.services.values() if s.cluster_name == name and s.status == "ACTIVE"

@@ -34,6 +34,9 @@ class ServiceSim:
     steady: bool = False
     last_problem: str | None = None
     last_problem_at: float = -1e18
+    load_cpu: float | None = None  # the service's CPU load (%) set through /ecslab/carga; None: the default load
+    load_tasks: int = 1  # the desired count when the load was set: the load spreads over the running tasks
+    load_until: float | None = None  # back to the default load then (None: until changed)
 
 
 @dataclass
@@ -61,6 +64,11 @@ class WorldSim:
     last_time: float
     instances: dict[str, InstanceSim] = field(default_factory=dict)
     rng: random.Random = field(default_factory=lambda: random.Random(20141113))
+    last_tick: float = -1e18  # the last simulated minute whose metrics were published and alarms evaluated
+    series: dict[tuple, list[tuple[float, float]]] = field(default_factory=dict)  # metric -> [(minute start, value)]
+    alarm_history: list[dict[str, Any]] = field(default_factory=list)  # CloudWatch alarm history, oldest first
+    activities: list[dict[str, Any]] = field(default_factory=list)  # Application Auto Scaling, oldest first
+    last_scaling: dict[tuple[str, str], float] = field(default_factory=dict)  # (resource id, "out"|"in") -> time
 
 
 def get(obj: Any) -> Any:

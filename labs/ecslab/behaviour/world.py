@@ -1,4 +1,5 @@
-"""One simulated world per (account, region): moto's ECS backend plus its EC2 and Auto Scaling neighbours."""
+"""One simulated world per (account, region): moto's ECS backend plus its EC2, Auto Scaling, CloudWatch and
+Application Auto Scaling neighbours."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from moto.applicationautoscaling.models import applicationautoscaling_backends
 from moto.autoscaling import autoscaling_backends
+from moto.cloudwatch.models import cloudwatch_backends
 from moto.ec2 import ec2_backends
 from moto.ecs import ecs_backends
 
@@ -34,8 +37,20 @@ class World:
     def autoscaling(self) -> Any:
         return autoscaling_backends[self.ecs.account_id][self.ecs.region_name]
 
+    @property
+    def cloudwatch(self) -> Any:
+        return cloudwatch_backends[self.ecs.account_id][self.ecs.region_name]
+
+    @property
+    def application_autoscaling(self) -> Any:
+        return applicationautoscaling_backends[self.ecs.account_id][self.ecs.region_name]
+
     def cluster_tasks(self, cluster_name: str) -> list[Any]:
         return list(self.ecs.tasks.get(cluster_name, {}).values())
+
+
+def world_of(account_id: str, region_name: str) -> World:
+    return World(ecs_backends[account_id][region_name])
 
 
 def worlds() -> Iterator[World]:

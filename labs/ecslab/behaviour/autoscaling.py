@@ -1,0 +1,256 @@
+"""Application Auto Scaling of ECS services: target tracking and step scaling policies change `desiredCount`.
+
+A policy runs when one of its alarms invokes it (see alarms.py). Target tracking computes the count that brings
+the metric back to the target (ceil(current × metric / target)); a step policy applies the step adjustment
+matching how far the metric is past the alarm's threshold. The result stays within the scalable target's
+minimum and maximum, waits out the cooldown of its direction, and is written as a scaling activity.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from moto.applicationautoscaling.exceptions import AWSValidationException
+from moto.applicationautoscaling.models import FakeApplicationAutoscalingPolicy, ServiceNamespaceValueSet
+from moto.cloudwatch.models import cloudwatch_backends
+from moto.core.exceptions import JsonRESTError
+from moto.moto_api._internal import mock_random
+
+from ecslab.behaviour import metrics
+from ecslab.behaviour.clock import clock
+from ecslab.behaviour.world import World
+
+DIMENSION = "ecs:service:DesiredCount"
+DEFAULT_COOLDOWN = 300.0
+HIGH_PERIODS = 3  # target tracking: scale out after 3 one-minute datapoints above the target
+LOW_PERIODS = 15  # and in after 15 below 90% of it
+LOW_FACTOR = 0.9
+DEFAULT_MAX_RESULTS = 50
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """What invoked a policy: an alarm, its state and comparison, its threshold and the metric's latest value."""
+
+    alarm_name: str
+    state: str
+    comparison: str
+    threshold: float
+    value: float | None
+
+
+class ObjectNotFoundException(JsonRESTError):
+    def __init__(self, message: str) -> None:
+        super().__init__("ObjectNotFoundException", message)
+
+
+# --- the alarms a target tracking policy creates ------------------------------------------------------------
+
+
+def tracking_alarms(policy: Any) -> list[Any]:
+    """Replaces moto's alarms (threshold 6 whatever the target): high at the target, low at 90% of it."""
+    cloudwatch = cloudwatch_backends[policy.account_id][policy.region_name]
+    config = policy.target_tracking_scaling_policy_configuration or {}
+    target = float(config.get("TargetValue") or 0)
+    custom = config.get("CustomizedMetricSpecification")
+    if custom:
+        namespace, metric_name = custom.get("Namespace", ""), custom.get("MetricName", "")
+        dimensions = list(custom.get("Dimensions") or [])
+        statistic = custom.get("Statistic") or "Average"
+    else:
+        predefined = (config.get("PredefinedMetricSpecification") or {}).get("PredefinedMetricType", "")
+        namespace, statistic = metrics.NAMESPACE, "Average"
+        metric_name = "MemoryUtilization" if "Memory" in predefined else "CPUUtilization"
+        _, cluster_name, service_name = policy.resource_id.split("/")
+        dimensions = [{"Name": "ClusterName", "Value": cluster_name}, {"Name": "ServiceName", "Value": service_name}]
+    action = f"{policy.policy_arn}:createdBy/{mock_random.uuid4()}"
+    wanted = [("AlarmHigh", "GreaterThanThreshold", HIGH_PERIODS, target)]
+    if not config.get("DisableScaleIn"):
+        wanted.append(("AlarmLow", "LessThanThreshold", LOW_PERIODS, round(target * LOW_FACTOR, 6)))
+    return [
+        cloudwatch.put_metric_alarm(
+            name=f"TargetTracking-{policy.resource_id}-{suffix}-{mock_random.uuid4()}",
+            namespace=namespace, metric_name=metric_name, comparison_operator=comparison,
+            evaluation_periods=periods, datapoints_to_alarm=periods, period=60, threshold=threshold,
+            statistic=statistic, description=f"DO NOT EDIT OR DELETE. For TargetTrackingScaling policy {action}.",
+            dimensions=dimensions, alarm_actions=[action],
+        )
+        for suffix, comparison, periods, threshold in wanted
+    ]
+
+
+def put_scaling_policy(original: Callable[..., Any], backend: Any, policy_name: str, service_namespace: str,
+                       resource_id: str, scalable_dimension: str, policy_body: dict[str, Any],
+                       policy_type: str | None) -> Any:
+    """AWS needs the scalable target first, and replacing a policy replaces its alarms (moto kept the old ones)."""
+    if not backend._scalable_target_exists(resource_id, scalable_dimension):
+        raise ObjectNotFoundException(
+            f"No scalable target registered for service namespace: {service_namespace}, resource ID: {resource_id}, "
+            f"scalable dimension: {scalable_dimension}"
+        )
+    key = FakeApplicationAutoscalingPolicy.formulate_key(service_namespace, resource_id, scalable_dimension,
+                                                          policy_name)
+    previous = backend.policies.get(key)
+    policy = original(backend, policy_name, service_namespace, resource_id, scalable_dimension, policy_body,
+                      policy_type)
+    if previous is not None:
+        previous.delete_alarms(backend.account_id, backend.region_name)
+    return policy
+
+
+def deregister_scalable_target(original: Callable[..., Any], backend: Any, namespace: str, r_id: str,
+                               dimension: str) -> None:
+    """AWS deletes the target's scaling policies (and so their alarms) with it."""
+    original(backend, namespace, r_id, dimension)
+    for key, policy in list(backend.policies.items()):
+        if (policy.service_namespace, policy.resource_id, policy.scalable_dimension) == (namespace, r_id, dimension):
+            policy.delete_alarms(backend.account_id, backend.region_name)
+            del backend.policies[key]
+
+
+# --- running a policy ---------------------------------------------------------------------------------------
+
+
+def policy_for_action(world: World, arn: str) -> Any:
+    """The scaling policy an alarm action names (target tracking alarms add ":createdBy/<uuid>")."""
+    for policy in world.application_autoscaling.policies.values():
+        if arn == policy.policy_arn or arn.startswith(f"{policy.policy_arn}:createdBy/"):
+            return policy
+    return None
+
+
+def _service(world: World, resource_id: str) -> Any:
+    parts = resource_id.split("/")
+    if len(parts) != 3 or parts[0] != "service":
+        return None
+    return next((s for s in world.ecs.services.values()
+                 if s.cluster_name == parts[1] and s.name == parts[2] and s.status == "ACTIVE"), None)
+
+
+def _target_tracking(policy: Any, trigger: Trigger, current: int) -> tuple[int, float] | None:
+    config = policy.target_tracking_scaling_policy_configuration or {}
+    target = float(config.get("TargetValue") or 0)
+    if trigger.value is None or target <= 0:
+        return None
+    wanted = math.ceil(round(current * trigger.value / target, 6))
+    if trigger.comparison.startswith("Greater"):
+        wanted = max(wanted, current)
+        cooldown = config.get("ScaleOutCooldown")
+    else:
+        if config.get("DisableScaleIn"):
+            return None
+        wanted = min(wanted, current)
+        cooldown = config.get("ScaleInCooldown")
+    return wanted, float(DEFAULT_COOLDOWN if cooldown is None else cooldown)
+
+
+def percent_change(current: int, percent: float, minimum: int) -> int:
+    """AWS rounding: above 1 down, between 0 and 1 up to 1, mirrored below 0; then MinAdjustmentMagnitude."""
+    change = current * percent / 100
+    if change > 1:
+        change = math.floor(change)
+    elif change > 0:
+        change = 1
+    elif change < -1:
+        change = math.ceil(change)
+    elif change < 0:
+        change = -1
+    if change and abs(change) < minimum:
+        change = minimum if change > 0 else -minimum
+    return int(change)
+
+
+def _step(policy: Any, trigger: Trigger, current: int) -> tuple[int, float] | None:
+    config = policy.step_scaling_policy_configuration or {}
+    if trigger.value is None:
+        return None
+    breach = trigger.value - trigger.threshold
+    adjustment = None
+    for step in config.get("StepAdjustments") or []:
+        lower, upper = step.get("MetricIntervalLowerBound"), step.get("MetricIntervalUpperBound")
+        if (lower is None or breach >= float(lower)) and (upper is None or breach < float(upper)):
+            adjustment = int(step.get("ScalingAdjustment") or 0)
+            break
+    if adjustment is None:
+        return None
+    kind = config.get("AdjustmentType") or "ChangeInCapacity"
+    if kind == "ExactCapacity":
+        wanted = adjustment
+    elif kind == "PercentChangeInCapacity":
+        wanted = current + percent_change(current, adjustment, int(config.get("MinAdjustmentMagnitude") or 0))
+    else:
+        wanted = current + adjustment
+    cooldown = config.get("Cooldown")
+    return wanted, float(DEFAULT_COOLDOWN if cooldown is None else cooldown)
+
+
+def invoke(world: World, policy: Any, trigger: Trigger, at: float) -> None:
+    """Run `policy` for `trigger` at `at`: maybe a new desired count and a scaling activity."""
+    backend = world.application_autoscaling
+    target = backend.targets.get(policy.scalable_dimension, {}).get(policy.resource_id)
+    service = _service(world, policy.resource_id)
+    if target is None or service is None or policy.scalable_dimension != DIMENSION:
+        return
+    current = int(service.desired_count or 0)
+    if policy.policy_type == "TargetTrackingScaling":
+        decision = _target_tracking(policy, trigger, current)
+    else:
+        decision = _step(policy, trigger, current)
+    if decision is None:
+        return
+    wanted, cooldown = decision
+    low = int(target.min_capacity if target.min_capacity is not None else 0)
+    high = int(target.max_capacity if target.max_capacity is not None else wanted)
+    wanted = max(low, min(high, wanted))
+    if wanted == current:
+        return
+    direction = "out" if wanted > current else "in"
+    suspended = target.suspended_state or {}
+    if suspended.get("DynamicScalingOutSuspended" if direction == "out" else "DynamicScalingInSuspended"):
+        return
+    last = world.sim.last_scaling.get((policy.resource_id, direction))
+    if last is not None and at - last < cooldown:
+        return
+    service.desired_count = wanted
+    if service.deployments:
+        service.deployments[0]["desiredCount"] = wanted
+    world.sim.last_scaling[(policy.resource_id, direction)] = at
+    moment = clock().to_datetime(at).timestamp()
+    world.sim.activities.append({
+        "ActivityId": str(mock_random.uuid4()),
+        "ServiceNamespace": policy.service_namespace,
+        "ResourceId": policy.resource_id,
+        "ScalableDimension": policy.scalable_dimension,
+        "Description": f"Setting desired count to {wanted}.",
+        "Cause": f"monitor alarm {trigger.alarm_name} in state {trigger.state} triggered policy {policy.policy_name}",
+        "StartTime": moment,
+        "EndTime": moment,
+        "StatusCode": "Successful",
+        "StatusMessage": f"Successfully set desired count to {wanted}. Change successfully fulfilled by ecs.",
+    })
+
+
+def describe_scaling_activities(world: World, params: dict[str, Any]) -> dict[str, Any]:
+    namespace = params.get("ServiceNamespace")
+    namespaces = [n.value for n in ServiceNamespaceValueSet]
+    if namespace not in namespaces:
+        raise AWSValidationException(
+            f"1 validation error detected: Value '{namespace}' at 'serviceNamespace' failed to satisfy constraint: "
+            f"Member must satisfy enum value set: {namespaces}"
+        )
+    found = [a for a in reversed(world.sim.activities) if a["ServiceNamespace"] == namespace]
+    if params.get("ResourceId"):
+        found = [a for a in found if a["ResourceId"] == params["ResourceId"]]
+    if params.get("ScalableDimension"):
+        found = [a for a in found if a["ScalableDimension"] == params["ScalableDimension"]]
+    token = str(params.get("NextToken") or "0")
+    start = int(token) if token.isdigit() else 0
+    size = int(params.get("MaxResults") or DEFAULT_MAX_RESULTS)
+    result: dict[str, Any] = {"ScalingActivities": found[start:start + size]}
+    if start + size < len(found):
+        result["NextToken"] = str(start + size)
+    return result
+

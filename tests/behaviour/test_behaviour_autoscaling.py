@@ -1,0 +1,262 @@
+"""Service auto scaling over HTTP: synthetic load, AWS/ECS metrics, alarms on the simulated clock, target tracking
+and step policies, cooldowns, scaling activities and alarm history."""
+
+from __future__ import annotations
+
+import inspect
+import json
+import urllib.error
+import urllib.request
+from datetime import UTC, datetime, timedelta
+
+import boto3
+import pytest
+from behaviour_testutil import FAST_SCALE
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+RESOURCE = "service/lab/web"
+DIMENSION = "ecs:service:DesiredCount"
+SCALE = float(FAST_SCALE)
+
+
+def client(sim, name):
+    return boto3.client(
+        name, endpoint_url=sim.url, region_name="us-east-1", aws_access_key_id="testing",
+        aws_secret_access_key="testing", config=Config(retries={"max_attempts": 1, "mode": "standard"}),
+    )
+
+
+def set_load(sim, cpu, service="web", cluster="lab", **extra):
+    payload = {"cluster": cluster, "servico": service, "cpu": cpu, "regiao": "us-east-1", **extra}
+    request = urllib.request.Request(f"{sim.url}/ecslab/carga", data=json.dumps(payload).encode(), method="POST",
+                                     headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+def web_service(sim, desired=1, minimum=1, maximum=3):
+    net = sim.network()
+    sim.ecs.create_cluster(clusterName="lab")
+    sim.ecs.create_service(cluster="lab", serviceName="web", taskDefinition=sim.fargate_task_definition(),
+                           desiredCount=desired, launchType="FARGATE", networkConfiguration=net["awsvpc"])
+    sim.stable("lab", "web")
+    scaling = client(sim, "application-autoscaling")
+    scaling.register_scalable_target(ServiceNamespace="ecs", ResourceId=RESOURCE, ScalableDimension=DIMENSION,
+                                     MinCapacity=minimum, MaxCapacity=maximum)
+    return scaling
+
+
+def track_cpu(scaling, target, out_cooldown=60, in_cooldown=60, name="cpu-alvo"):
+    return scaling.put_scaling_policy(
+        PolicyName=name, ServiceNamespace="ecs", ResourceId=RESOURCE, ScalableDimension=DIMENSION,
+        PolicyType="TargetTrackingScaling",
+        TargetTrackingScalingPolicyConfiguration={
+            "TargetValue": target,
+            "PredefinedMetricSpecification": {"PredefinedMetricType": "ECSServiceAverageCPUUtilization"},
+            "ScaleOutCooldown": out_cooldown, "ScaleInCooldown": in_cooldown,
+        },
+    )
+
+
+def activities(scaling):
+    return scaling.describe_scaling_activities(ServiceNamespace="ecs", ResourceId=RESOURCE,
+                                               ScalableDimension=DIMENSION)["ScalingActivities"]
+
+
+def desired(sim):
+    return sim.service("lab", "web")["desiredCount"]
+
+
+def test_target_tracking_scales_out_within_max_then_in_after_the_low_alarm(sim):
+    scaling = web_service(sim, maximum=3)
+    policy = track_cpu(scaling, 20.0)
+    names = sorted(alarm["AlarmName"] for alarm in policy["Alarms"])
+    assert len(names) == 2
+    assert names[0].startswith("TargetTracking-service/lab/web-AlarmHigh-")
+    assert names[1].startswith("TargetTracking-service/lab/web-AlarmLow-")
+    cloudwatch = client(sim, "cloudwatch")
+    found = {a["AlarmName"]: a for a in cloudwatch.describe_alarms(AlarmNames=names)["MetricAlarms"]}
+    high, low = found[names[0]], found[names[1]]
+    assert (high["Threshold"], high["EvaluationPeriods"], high["ComparisonOperator"]) == (
+        20.0, 3, "GreaterThanThreshold")
+    assert (low["Threshold"], low["EvaluationPeriods"], low["ComparisonOperator"]) == (18.0, 15, "LessThanThreshold")
+    assert {d["Name"]: d["Value"] for d in high["Dimensions"]} == {"ClusterName": "lab", "ServiceName": "web"}
+
+    sim.advance(120)  # the default load (about 15%) is under the target: nothing happens
+    assert desired(sim) == 1 and activities(scaling) == []
+
+    assert set_load(sim, 100)[0] == 200
+    sim.advance(240)
+    assert desired(sim) == 3  # ceil(1 x 100 / 20) = 5, capped at the maximum
+    sim.stable("lab", "web")
+    (out,) = activities(scaling)
+    assert out["Description"] == "Setting desired count to 3."
+    assert out["Cause"].startswith(f"monitor alarm {names[0]} in state ALARM")
+    assert out["Cause"].endswith("triggered policy cpu-alvo")
+    assert out["StatusCode"] == "Successful"
+
+    set_load(sim, 2)  # 2% of three tasks' worth: the low alarm needs 15 minutes below 18%
+    sim.advance(600)
+    assert desired(sim) == 3
+    sim.advance(600)
+    assert desired(sim) == 1
+    latest, first = activities(scaling)
+    assert first["ActivityId"] == out["ActivityId"]
+    assert latest["Description"] == "Setting desired count to 1."
+    assert latest["Cause"] == f"monitor alarm {names[1]} in state ALARM triggered policy cpu-alvo"
+    assert latest["StartTime"] > first["StartTime"]
+    sim.stable("lab", "web")
+
+    history = cloudwatch.describe_alarm_history(AlarmName=names[0])["AlarmHistoryItems"]
+    summaries = [item["HistorySummary"] for item in history]
+    assert summaries[-1] == f'Alarm "{names[0]}" created'
+    assert summaries[-2] == "Alarm updated from INSUFFICIENT_DATA to OK"  # AWS starts an alarm with no data
+    assert "Alarm updated from OK to ALARM" in summaries and "Alarm updated from ALARM to OK" in summaries
+    assert [item["Timestamp"] for item in history] == sorted((item["Timestamp"] for item in history), reverse=True)
+    to_alarm = next(item for item in history if item["HistorySummary"] == "Alarm updated from OK to ALARM")
+    new_state = json.loads(to_alarm["HistoryData"])["newState"]
+    assert new_state["stateValue"] == "ALARM"
+    assert new_state["stateReason"].startswith("Threshold Crossed: 3 out of the last 3 datapoints [")
+    states = cloudwatch.describe_alarm_history(AlarmName=names[1], HistoryItemType="StateUpdate")
+    assert "Alarm updated from OK to ALARM" in [item["HistorySummary"] for item in states["AlarmHistoryItems"]]
+
+
+def test_scale_out_cooldown_holds_the_second_scale_out(sim):
+    scaling = web_service(sim, maximum=10)
+    track_cpu(scaling, 40.0, out_cooldown=600, in_cooldown=900)
+    set_load(sim, 90)
+    sim.advance(240)
+    assert desired(sim) == 3  # ceil(1 x 90 / 40)
+    sim.stable("lab", "web")
+    set_load(sim, 90)  # now 90% of three tasks: the high alarm fires again within three minutes
+    sim.advance(300)
+    assert desired(sim) == 3  # still cooling down
+    sim.advance(400)
+    assert desired(sim) == 7  # ceil(3 x 90 / 40)
+    second, first = activities(scaling)
+    assert first["Description"] == "Setting desired count to 3."
+    assert second["Description"] == "Setting desired count to 7."
+    waited = (second["StartTime"] - first["StartTime"]).total_seconds() * SCALE
+    assert waited >= 600
+
+
+def test_step_scaling_through_an_alarm_with_the_policy_arn(sim):
+    scaling = web_service(sim, maximum=5)
+    policy_arn = scaling.put_scaling_policy(
+        PolicyName="passos", ServiceNamespace="ecs", ResourceId=RESOURCE, ScalableDimension=DIMENSION,
+        PolicyType="StepScaling",
+        StepScalingPolicyConfiguration={
+            "AdjustmentType": "ChangeInCapacity", "Cooldown": 300, "MetricAggregationType": "Average",
+            "StepAdjustments": [
+                {"MetricIntervalLowerBound": 0, "MetricIntervalUpperBound": 20, "ScalingAdjustment": 1},
+                {"MetricIntervalLowerBound": 20, "ScalingAdjustment": 3},
+            ],
+        },
+    )["PolicyARN"]
+    cloudwatch = client(sim, "cloudwatch")
+    cloudwatch.put_metric_alarm(
+        AlarmName="cpu-alta", Namespace="AWS/ECS", MetricName="CPUUtilization", Statistic="Average", Period=60,
+        EvaluationPeriods=2, Threshold=60, ComparisonOperator="GreaterThanThreshold", AlarmActions=[policy_arn],
+        Dimensions=[{"Name": "ClusterName", "Value": "lab"}, {"Name": "ServiceName", "Value": "web"}],
+    )
+    set_load(sim, 95)  # 35 points above the threshold: the second step, +3
+    sim.advance(180)
+    assert desired(sim) == 4
+    (activity,) = activities(scaling)
+    assert activity["Cause"] == "monitor alarm cpu-alta in state ALARM triggered policy passos"
+    history = cloudwatch.describe_alarm_history(AlarmName="cpu-alta", ScanBy="TimestampAscending")
+    summaries = [item["HistorySummary"] for item in history["AlarmHistoryItems"]]
+    assert summaries[0] == 'Alarm "cpu-alta" created'
+    assert "Alarm updated from OK to ALARM" in summaries
+    assert f"Successfully executed action {policy_arn}" in summaries
+
+    manual_arn = scaling.put_scaling_policy(
+        PolicyName="manual", ServiceNamespace="ecs", ResourceId=RESOURCE, ScalableDimension=DIMENSION,
+        PolicyType="StepScaling", StepScalingPolicyConfiguration={
+            "AdjustmentType": "ChangeInCapacity",
+            "StepAdjustments": [{"MetricIntervalUpperBound": 0, "ScalingAdjustment": -1}]},
+    )["PolicyARN"]
+    cloudwatch.put_metric_alarm(
+        AlarmName="manual", Namespace="AWS/ECS", MetricName="CPUUtilization", Statistic="Average", Period=60,
+        EvaluationPeriods=1, Threshold=60, ComparisonOperator="GreaterThanThreshold", AlarmActions=[manual_arn],
+        Dimensions=[{"Name": "ClusterName", "Value": "lab"}, {"Name": "ServiceName", "Value": "web"}],
+    )
+    cloudwatch.set_alarm_state(AlarmName="manual", StateValue="ALARM", StateReason="teste")
+    assert desired(sim) == 3  # a state set by hand runs its actions: about 24% is 36 points under 60, step -1
+    assert activities(scaling)[0]["Cause"] == "monitor alarm manual in state ALARM triggered policy manual"
+
+
+def test_load_endpoint_metrics_and_duration(sim):
+    web_service(sim)
+    assert set_load(sim, 150)[0] == 400
+    assert set_load(sim, 50, service="nada")[0] == 404
+    assert set_load(sim, 50, duracao=0)[0] == 400
+    started = datetime.now(UTC) - timedelta(minutes=5)
+    status, body = set_load(sim, 90, duracao=180)
+    assert status == 200 and body["cpu"] == 90 and body["duracao"] == 180
+    sim.advance(600)
+    cloudwatch = client(sim, "cloudwatch")
+    points = cloudwatch.get_metric_statistics(
+        Namespace="AWS/ECS", MetricName="CPUUtilization", Period=3600, Statistics=["Maximum", "Minimum"],
+        Dimensions=[{"Name": "ClusterName", "Value": "lab"}, {"Name": "ServiceName", "Value": "web"}],
+        StartTime=started, EndTime=datetime.now(UTC) + timedelta(hours=1),
+    )["Datapoints"]
+    assert max(p["Maximum"] for p in points) >= 85  # the three loaded minutes
+    assert min(p["Minimum"] for p in points) <= 20  # back to the default load afterwards
+    listed = cloudwatch.list_metrics(Namespace="AWS/ECS", MetricName="MemoryUtilization")["Metrics"]
+    assert [{"Name": "ClusterName", "Value": "lab"}] in [m["Dimensions"] for m in listed]
+
+
+def test_policy_needs_a_target_and_replacing_or_deregistering_cleans_alarms(sim):
+    scaling = web_service(sim)
+    cloudwatch = client(sim, "cloudwatch")
+    with pytest.raises(ClientError) as error:
+        scaling.put_scaling_policy(
+            PolicyName="x", ServiceNamespace="ecs", ResourceId="service/lab/outro", ScalableDimension=DIMENSION,
+            PolicyType="TargetTrackingScaling", TargetTrackingScalingPolicyConfiguration={"TargetValue": 50.0})
+    assert error.value.response["Error"]["Code"] == "ObjectNotFoundException"
+    track_cpu(scaling, 50.0)
+    track_cpu(scaling, 60.0)  # the same policy again: its alarms are replaced, not added
+    tracking = cloudwatch.describe_alarms(AlarmNamePrefix="TargetTracking-")["MetricAlarms"]
+    assert sorted(a["Threshold"] for a in tracking) == [54.0, 60.0]
+    memory = scaling.put_scaling_policy(
+        PolicyName="memoria", ServiceNamespace="ecs", ResourceId=RESOURCE, ScalableDimension=DIMENSION,
+        PolicyType="TargetTrackingScaling", TargetTrackingScalingPolicyConfiguration={
+            "TargetValue": 70.0, "DisableScaleIn": True,
+            "PredefinedMetricSpecification": {"PredefinedMetricType": "ECSServiceAverageMemoryUtilization"}})
+    (only_high,) = cloudwatch.describe_alarms(AlarmNames=[a["AlarmName"] for a in memory["Alarms"]])["MetricAlarms"]
+    assert "-AlarmHigh-" in only_high["AlarmName"] and only_high["MetricName"] == "MemoryUtilization"
+    scaling.deregister_scalable_target(ServiceNamespace="ecs", ResourceId=RESOURCE, ScalableDimension=DIMENSION)
+    assert cloudwatch.describe_alarms(AlarmNamePrefix="TargetTracking-")["MetricAlarms"] == []
+    assert scaling.describe_scaling_policies(ServiceNamespace="ecs")["ScalingPolicies"] == []
+    with pytest.raises(ClientError) as error:
+        scaling.describe_scaling_activities(ServiceNamespace="nada")
+    assert error.value.response["Error"]["Code"] == "ValidationException"
+
+
+def test_moto_still_lacks_the_actions_the_layer_adds():
+    from moto.applicationautoscaling.responses import ApplicationAutoScalingResponse
+    from moto.cloudwatch.responses import CloudWatchResponse
+
+    from ecslab.behaviour.patches import ADDITIONS
+
+    assert {(a.owner, a.name) for a in ADDITIONS} == {
+        (ApplicationAutoScalingResponse, "describe_scaling_activities"),
+        (CloudWatchResponse, "describe_alarm_history"),
+    }
+    for addition in ADDITIONS:
+        assert f"def {addition.name}(" not in inspect.getsource(addition.owner), addition.name
+
+
+def test_percent_change_in_capacity_rounds_as_aws():
+    from ecslab.behaviour.autoscaling import percent_change
+
+    assert percent_change(10, 25, 0) == 2  # 2.5 rounds down
+    assert percent_change(2, 10, 0) == 1  # 0.2 rounds up to 1
+    assert percent_change(10, -25, 0) == -2
+    assert percent_change(2, -10, 0) == -1
+    assert percent_change(10, 10, 3) == 3  # MinAdjustmentMagnitude
