@@ -63,7 +63,8 @@ def check_fargate_size(cpu: Any, memory: Any) -> tuple[int, int]:
     if memory_mib not in FARGATE_SIZES[cpu_units]:
         raise ErroLab(
             f"memory={memory_mib} não combina com cpu={cpu_units} no Fargate (a AWS responderia "
-            "\"ClientException: Invalid 'memory' setting for task\").",
+            f"\"ClientException: No Fargate configuration exists for given values: {cpu_units} CPU, "
+            f"{memory_mib} memory.\").",
             dica=f"Com cpu={cpu_units}, use memória {_ranges(FARGATE_SIZES[cpu_units])} MiB. Tabela completa:\n"
             + fargate_table(),
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -19,9 +20,19 @@ CHECK_MODULES = {
     "02": "ecslab.checks.lab02",
     "03": "ecslab.checks.lab03",
     "04": "ecslab.checks.lab04",
+    "05": "ecslab.checks.lab05",
+    "06": "ecslab.checks.lab06",
     "99": "ecslab.checks.lab99",
 }
 DEFAULT_WAIT = {"emulador": 15.0, "localstack": 60.0, "aws": 300.0}
+WAIT_ENV = "ECSLAB_ESPERA"  # seconds a check may wait for what is still starting (overrides the default)
+
+
+def _wait_from_env() -> float | None:
+    try:
+        return float(os.environ[WAIT_ENV].replace(",", "."))
+    except ValueError:
+        return None
 
 
 class Falha(Exception):
@@ -131,6 +142,8 @@ def executar(lab: str, *, sessao: Sessao | None = None, espera: float | None = N
                       dica="Há verificações para os laboratórios " + ", ".join(CHECK_MODULES) + ".")
     s = resolve(sessao)
     module = importlib.import_module(CHECK_MODULES[lab])
+    if espera is None and os.environ.get(WAIT_ENV, "").strip():
+        espera = _wait_from_env()
     wait = DEFAULT_WAIT[s.backend] if espera is None else max(0.0, float(espera))
     ctx = Contexto(s, lab, wait)
     report = Relatorio(lab, s.aluno, s.backend)

@@ -42,3 +42,13 @@ def zones(ctx: Contexto) -> str:
     found = ctx.client("ec2").describe_availability_zones()["AvailabilityZones"]
     require(len(found) >= 2, f"só {len(found)} zona(s)")
     return f"{len(found)} zonas"
+
+
+@check(CHECKS, "Nada sobrando do exercício do laboratório 00",
+       "Remova o que o exercício criou: ecslab.limpar('00') (ou `ecslab limpar --lab 00`).")
+def nothing_left(ctx: Contexto) -> str:
+    from ecslab.inventory import inventario
+
+    left = [it for items in inventario("00", sessao=ctx.s).values() for it in items]
+    require(not left, "restam: " + ", ".join(f"{it['tipo']} {it['nome'] or it['id']}" for it in left))
+    return ""

@@ -129,7 +129,37 @@ def _lab04(s: Sessao, desejadas: int = 4) -> dict[str, Any]:
             "definicao_tarefa": task_def, "servico": service["serviceArn"], "capacidade_spot_ec2": spot_ec2}
 
 
-BUILDERS = {"01": _lab01, "02": _lab02, "03": _lab03, "04": _lab04}
+SCALING_DIMENSION = "ecs:service:DesiredCount"
+
+
+def _lab05(s: Sessao) -> dict[str, Any]:
+    rede = criar_rede(NETWORK_LAB, sessao=s)
+    cluster = criar_cluster("05", sessao=s)
+    roles = criar_perfis_iam("05", sessao=s)
+    group = criar_grupo_logs("05", sessao=s)
+    spec = definicao_fargate(s.aluno, "05", roles.execucao_arn, group, s.regiao, rede.porta_container)
+    task_def = registrar_definicao_tarefa("05", spec, sessao=s)
+    service = ensure_service(s, "05", cluster, "web", {
+        "taskDefinition": task_def, "desiredCount": 1, "launchType": "FARGATE",
+        "networkConfiguration": {"awsvpcConfiguration": {
+            "subnets": rede.subnets_privadas, "securityGroups": [rede.sg_tarefas], "assignPublicIp": "DISABLED"}},
+    }, fargate_size=(int(spec["cpu"]), int(spec["memory"])))
+    resource = f"service/{cluster.rsplit('/', 1)[-1]}/{service['serviceName']}"
+    scaling = s.client("application-autoscaling")
+    scaling.register_scalable_target(ServiceNamespace="ecs", ResourceId=resource,
+                                     ScalableDimension=SCALING_DIMENSION, MinCapacity=1, MaxCapacity=6)
+    policy = scaling.put_scaling_policy(
+        PolicyName=naming.name(s.aluno, "05", "cpu-alvo"), ServiceNamespace="ecs", ResourceId=resource,
+        ScalableDimension=SCALING_DIMENSION, PolicyType="TargetTrackingScaling",
+        TargetTrackingScalingPolicyConfiguration={
+            "TargetValue": 50.0, "ScaleOutCooldown": 60, "ScaleInCooldown": 120,
+            "PredefinedMetricSpecification": {"PredefinedMetricType": "ECSServiceAverageCPUUtilization"}},
+    )
+    return {"rede": rede, "cluster": cluster, "perfis": roles, "grupo_logs": group, "definicao_tarefa": task_def,
+            "servico": service["serviceArn"], "destino_escalavel": resource, "politica": policy["PolicyARN"]}
+
+
+BUILDERS = {"01": _lab01, "02": _lab02, "03": _lab03, "04": _lab04, "05": _lab05}
 
 
 def preparar_lab(lab: str, *, sessao: Sessao | None = None) -> dict[str, Any]:
@@ -137,5 +167,5 @@ def preparar_lab(lab: str, *, sessao: Sessao | None = None) -> dict[str, Any]:
     lab = naming.lab_id(lab)
     if lab not in BUILDERS:
         raise ErroLab(f"O laboratório {lab} não tem montagem automática.",
-                      dica="Há montagem para os laboratórios 01, 02, 03 e 04.")
+                      dica="Há montagem para os laboratórios 01, 02, 03, 04 e 05.")
     return BUILDERS[lab](resolve(sessao))
