@@ -30,8 +30,12 @@ test: setup-tests
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
+# Benchmarks print their figures; they are not tests.
 bench: setup
 	$(BIN)/python scripts/bench_build.py
+	$(BIN)/python scripts/bench_ecslab.py
+	$(BIN)/python scripts/bench_emulator.py
+	$(BIN)/python scripts/bench_labs.py
 
 lighthouse: setup-tests
 	$(BIN)/python scripts/bench_lighthouse.py

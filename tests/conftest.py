@@ -14,6 +14,17 @@ ROOT = Path(__file__).resolve().parents[1]
 MKDOCS = [sys.executable, "-m", "mkdocs"]
 
 
+# Tests run on two workers (pytest-xdist, --dist loadgroup); each area stays on one worker so that its session
+# fixtures (one emulator, one site build) are made once. The site and browser tests share the built site.
+GROUPS = {"site": "site", "browser": "site", "labs": "labs", "behaviour": "behaviour", "ecslab": "ecslab"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        area = Path(item.fspath).relative_to(ROOT / "tests").parts[0]
+        item.add_marker(pytest.mark.xdist_group(GROUPS.get(area, area)))
+
+
 def mkdocs_env() -> dict[str, str]:
     return {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 

@@ -52,8 +52,9 @@ class ArticleText(HTMLParser):
 def article_text(html: str) -> str:
     parser = ArticleText()
     parser.feed(html)
-    # Tokens with digits (EC2, IPv6, 5xx, 1.3.0) are names and numbers, not words.
-    return re.sub(r"\S*\d\S*", " ", " ".join(parser.parts))
+    # Tokens with digits (EC2, IPv6, 5xx, 1.3.0) are names and numbers, not words; emoji selectors are no letters.
+    text = re.sub(r"[\ufe0f\u200d]", "", " ".join(parser.parts))
+    return re.sub(r"\S*\d\S*", " ", text)
 
 
 def unknown_words(text: str) -> list[str]:

@@ -1,0 +1,137 @@
+"""Puts the lab notebooks on the site, with the outputs of a real run against the emulator.
+
+As an MkDocs hook (mkdocs.yml `hooks:`): before a build, when a notebook or the `ecslab` engine changed since the
+last run, every lab is executed in order against a fresh emulator (state carries from one lab to the next, as for
+a student) and the executed copies are kept in build/laboratorios/ (outside docs/, like the diagrams). Each one
+becomes a page laboratorios/NN-nome/ (Markdown with the outputs, plots as PNG with Portuguese alt text) next to
+the output-free notebook to download. The notebooks in git never carry outputs.
+
+From the command line: `python scripts/labs_hook.py` runs the labs into build/laboratorios/ without the site.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parent.parent
+LABS = ROOT / "labs"
+ENGINE = LABS / "ecslab"
+OUTPUT = ROOT / "build" / "laboratorios"
+SITE_FOLDER = "laboratorios"
+STUDENT = "site"
+TITLE = re.compile(r"""(?:set_title|suptitle|plt\.title)\(\s*(?:f?["'])(.+?)["']""")
+
+
+class LabRunError(Exception):
+    """A lab notebook failed while the site was being built."""
+
+
+def notebooks() -> list[Path]:
+    from ecslab.notebooks import lab_notebooks
+
+    return lab_notebooks()
+
+
+def executed_copy(notebook: Path) -> Path:
+    return OUTPUT / notebook.name
+
+
+def is_stale() -> bool:
+    """True when an executed copy is missing or older than its notebook or any module of the engine."""
+    inputs = [*notebooks(), *ENGINE.rglob("*.py")]
+    newest = max(p.stat().st_mtime for p in inputs)
+    copies = [executed_copy(nb) for nb in notebooks()]
+    return any(not c.exists() or c.stat().st_mtime < newest for c in copies)
+
+
+def run_all() -> None:
+    """Execute every lab in order against a fresh emulator of its own; keep the executed copies."""
+    from ecslab.notebooks import execute, fresh_emulator
+
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    with fresh_emulator(STUDENT) as env:
+        for notebook in notebooks():
+            try:
+                executed, _ = execute(nbformat.read(notebook, as_version=4), env)
+            except Exception as error:  # nbclient's CellExecutionError carries the cell and its traceback
+                raise LabRunError(
+                    f"O laboratório {notebook.name} falhou ao ser executado para o site:\n{error}") from error
+            nbformat.write(executed, executed_copy(notebook))
+
+
+def page(notebook: Path) -> tuple[str, dict[str, bytes]]:
+    """The page for one lab: Markdown with the run's outputs, and its images {relative path: PNG bytes}."""
+    from nbconvert import MarkdownExporter
+
+    executed = nbformat.read(executed_copy(notebook), as_version=4)
+    images_dir = f"{notebook.stem}_files"
+    body, resources = MarkdownExporter().from_notebook_node(executed, resources={"output_files_dir": images_dir})
+    for alt in _plot_descriptions(executed):
+        body = re.sub(r"!\[png\]\(", lambda _m, alt=alt: f"![{alt}](", body, count=1)
+    title, _, rest = body.lstrip().partition("\n")
+    banner = (
+        f'\n\n!!! tip "Rode este laboratório na sua máquina"\n'
+        f"    Esta página mostra a saída de uma execução real do notebook contra o emulador do curso.\n"
+        f"    [Baixe o notebook `{notebook.name}`]({notebook.name}){{ download }} ou, no repositório do curso,\n"
+        f"    rode `make labs` e abra `{notebook.name}` no JupyterLab.\n"
+    )
+    return title + banner + rest, dict(resources.get("outputs", {}))
+
+
+def _plot_descriptions(nb: nbformat.NotebookNode) -> list[str]:
+    """Portuguese alt text for each PNG output, in order: the plot's title when the cell sets one."""
+    descriptions = []
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        titles = TITLE.findall(cell.source)
+        for output in cell.get("outputs", []):
+            if "image/png" in output.get("data", {}):
+                # An f-string title is described by its fixed opening words (what comes before the first {).
+                described = titles.pop(0).split("{", 1)[0].strip(" :") if titles else "resultado da célula"
+                descriptions.append(f"Gráfico gerado pelo laboratório: {described}")
+    return descriptions
+
+
+# --- MkDocs hook events -------------------------------------------------------------------------
+
+
+def on_pre_build(config) -> None:
+    from mkdocs.exceptions import PluginError
+
+    if is_stale():
+        try:
+            run_all()
+        except LabRunError as error:
+            raise PluginError(str(error)) from error
+
+
+def on_files(files, config):
+    from mkdocs.structure.files import File
+
+    for notebook in notebooks():
+        markdown, images = page(notebook)
+        files.append(File.generated(config, f"{SITE_FOLDER}/{notebook.stem}.md", content=markdown))
+        files.append(File.generated(config, f"{SITE_FOLDER}/{notebook.name}", abs_src_path=str(notebook)))
+        for name, data in images.items():
+            files.append(File.generated(config, f"{SITE_FOLDER}/{name}", content=data))
+    return files
+
+
+def on_serve(server, config, builder):
+    for notebook in notebooks():
+        server.watch(str(notebook))
+    server.watch(str(ENGINE))
+    return server
+
+
+if __name__ == "__main__":
+    try:
+        run_all()
+    except LabRunError as error:
+        sys.exit(f"ERRO: {error}")
+    print(f"{len(notebooks())} laboratório(s) executado(s) em {OUTPUT.relative_to(ROOT)}/")
