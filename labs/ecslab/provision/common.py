@@ -7,7 +7,10 @@ from collections.abc import Callable
 from typing import Any
 
 from ecslab import naming
+from ecslab.errors import ErroLab
 from ecslab.session import Sessao, client_error_code
+
+MAX_INSTANCES = 10  # per lab ASG: enough to see placement and Spot, small enough to stay cheap on AWS
 
 
 def ec2_find(sessao: Sessao, kind: str, lab: str, resource_name: str, extra: list[dict] | None = None) -> list[dict]:
@@ -68,3 +71,10 @@ def wait_until(check: Callable[[], bool], timeout: float, interval: float = 2.0)
 
 def poll_interval(sessao: Sessao) -> float:
     return 0.2 if sessao.backend == "emulador" else 5.0
+
+
+def check_instance_count(instancias: Any) -> None:
+    """The number of instances a lab's Auto Scaling group asks for: an integer from 0 to MAX_INSTANCES."""
+    if not isinstance(instancias, int) or not 0 <= instancias <= MAX_INSTANCES:
+        raise ErroLab(f"Número de instâncias inválido: {instancias!r}.",
+                      dica=f"Use um inteiro entre 0 e {MAX_INSTANCES}.")

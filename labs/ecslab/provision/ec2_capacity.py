@@ -8,7 +8,7 @@ from typing import Any
 
 from ecslab import costs, naming
 from ecslab.errors import ErroLab
-from ecslab.provision.common import tag_spec
+from ecslab.provision.common import check_instance_count, tag_spec
 from ecslab.provision.iam import criar_perfis_iam
 from ecslab.provision.network import Rede, allow_ingress, ensure_security_group
 from ecslab.session import Sessao, client_error_code, resolve
@@ -126,8 +126,7 @@ def criar_capacidade_ec2(lab: str, rede: Rede, cluster: str, *, instancias: int 
     """Launch template (ECS-optimized AMI, user data with ECS_CLUSTER), ASG in the private subnets,
     and an ASG capacity provider attached to the cluster as its default strategy."""
     lab = naming.lab_id(lab)
-    if not isinstance(instancias, int) or not 0 <= instancias <= 10:
-        raise ErroLab(f"Número de instâncias inválido: {instancias!r}.", dica="Use um inteiro entre 0 e 10.")
+    check_instance_count(instancias)
     s = resolve(sessao)
     s.ensure_may_create()
     cluster_name = cluster.rsplit("/", 1)[-1]

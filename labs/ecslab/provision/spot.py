@@ -8,6 +8,7 @@ from typing import Any
 
 from ecslab import costs, naming
 from ecslab.errors import ErroLab
+from ecslab.provision.common import check_instance_count
 from ecslab.provision.ec2_capacity import (
     DEFAULT_INSTANCE_TYPE,
     attach_capacity_providers,
@@ -64,8 +65,7 @@ def criar_capacidade_spot_ec2(lab: str, rede: Rede, cluster: str, *, instancias:
     if not tipos:
         raise ErroLab("Nenhum tipo de instância informado.",
                       dica="Diversifique: por exemplo ('t3.small', 't3a.small').")
-    if not isinstance(instancias, int) or not 0 <= instancias <= 10:
-        raise ErroLab(f"Número de instâncias inválido: {instancias!r}.", dica="Use um inteiro entre 0 e 10.")
+    check_instance_count(instancias)
     s = resolve(sessao)
     s.ensure_may_create()
     cluster_name = cluster.rsplit("/", 1)[-1]
