@@ -85,25 +85,31 @@ def _network_for(world: World, request: LaunchRequest, started: list[Any]) -> di
     return {"awsvpcConfiguration": config}
 
 
-def _fargate_task(world: World, request: LaunchRequest, provider: str | None, at: float, started: list) -> Any:
+def _create(world: World, request: LaunchRequest, launch_type: str, provider: str | None, at: float,
+            started: list, **extra: Any) -> Any:
+    """One task of the request, with the arguments every launch path shares."""
     need = placement.requirements(request.task_definition)
     return tasks.create_task(
         world.ecs,
         request.cluster,
         request.task_definition,
         at=at,
-        launch_type="FARGATE",
+        launch_type=launch_type,
         capacity_provider_name=provider,
         network_configuration=_network_for(world, request, started),
         group=request.group,
         started_by=request.started_by,
         overrides=request.overrides,
         tags=request.tags,
-        platform_version=request.platform_version,
         service_key=request.service_key,
         cpu=need.cpu,
         memory=need.memory,
+        **extra,
     )
+
+
+def _fargate_task(world: World, request: LaunchRequest, provider: str | None, at: float, started: list) -> Any:
+    return _create(world, request, "FARGATE", provider, at, started, platform_version=request.platform_version)
 
 
 def _ec2_tasks(world: World, request: LaunchRequest, launch_type: str, provider: str | None, count: int,
@@ -119,43 +125,18 @@ def _ec2_tasks(world: World, request: LaunchRequest, launch_type: str, provider:
         capacity_provider=provider,
         rng=world.sim.rng,
     )
-    need = placement.requirements(request.task_definition)
     for spot in placements:
         ci = spot.container_instance
         result.tasks.append(
-            tasks.create_task(
-                world.ecs,
-                request.cluster,
-                request.task_definition,
-                at=at,
-                launch_type=launch_type,
-                capacity_provider_name=provider,
-                container_instance=ci,
-                network_configuration=_network_for(world, request, result.tasks),
-                group=request.group,
-                started_by=request.started_by,
-                overrides=request.overrides,
-                tags=request.tags,
-                service_key=request.service_key,
-                cpu=need.cpu,
-                memory=need.memory,
-                host_ports=spot.host_ports,
-                availability_zone=ci.attributes.get("ecs.availability-zone"),
-            )
+            _create(world, request, launch_type, provider, at, result.tasks, container_instance=ci,
+                    host_ports=spot.host_ports, availability_zone=ci.attributes.get("ecs.availability-zone"))
         )
     if len(placements) == count:
         return
     if provider and capacity.managed_scaling_enabled(world.ecs, provider):
         for _ in range(count - len(placements)):  # they wait in PROVISIONING while managed scaling adds instances
-            result.tasks.append(
-                tasks.create_task(
-                    world.ecs, request.cluster, request.task_definition, at=at, launch_type=launch_type,
-                    capacity_provider_name=provider, network_configuration=_network_for(world, request, result.tasks),
-                    group=request.group, started_by=request.started_by, overrides=request.overrides,
-                    tags=request.tags, service_key=request.service_key, cpu=need.cpu, memory=need.memory,
-                    awaiting_capacity=True,
-                )
-            )
+            result.tasks.append(_create(world, request, launch_type, provider, at, result.tasks,
+                                        awaiting_capacity=True))
         return
     if not refused:
         result.failures.append({"reason": messages.NO_CONTAINER_INSTANCES})
