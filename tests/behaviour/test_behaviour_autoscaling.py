@@ -1,5 +1,5 @@
 """Service auto scaling over HTTP: synthetic load, AWS/ECS metrics, alarms on the simulated clock, target tracking
-and step policies, cooldowns, scaling activities and alarm history."""
+and step policies, scheduled actions, cooldowns, scaling activities and alarm history."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import json
 import urllib.error
 import urllib.request
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import boto3
 import pytest
@@ -260,3 +261,144 @@ def test_percent_change_in_capacity_rounds_as_aws():
     assert percent_change(10, -25, 0) == -2
     assert percent_change(2, -10, 0) == -1
     assert percent_change(10, 10, 3) == 3  # MinAdjustmentMagnitude
+
+
+# --- scheduled actions ----------------------------------------------------------------------------------------
+
+
+def schedule(scaling, name, expression, **extra):
+    scaling.put_scheduled_action(ServiceNamespace="ecs", ScheduledActionName=name, ResourceId=RESOURCE,
+                                 ScalableDimension=DIMENSION, Schedule=expression, **extra)
+
+
+def limits(scaling):
+    (target,) = scaling.describe_scalable_targets(ServiceNamespace="ecs", ResourceIds=[RESOURCE])["ScalableTargets"]
+    return target["MinCapacity"], target["MaxCapacity"]
+
+
+def triggered(scaling, name):
+    return [a for a in activities(scaling) if a["Cause"] == f"scheduled action name {name} was triggered"]
+
+
+def test_scheduled_at_sets_the_limits_then_the_desired_count_once(sim):
+    scaling = web_service(sim, desired=1, minimum=1, maximum=3)
+    in_an_hour = datetime.now(UTC) + timedelta(hours=1)
+    schedule(scaling, "pico", f"at({in_an_hour:%Y-%m-%dT%H:%M:%S})",
+             ScalableTargetAction={"MinCapacity": 3, "MaxCapacity": 6})
+    sao_paulo = (in_an_hour + timedelta(minutes=30)).astimezone(ZoneInfo("America/Sao_Paulo"))
+    schedule(scaling, "pico-local", f"at({sao_paulo:%Y-%m-%dT%H:%M:%S})", Timezone="America/Sao_Paulo",
+             ScalableTargetAction={"MaxCapacity": 8})
+    listed = scaling.describe_scheduled_actions(ServiceNamespace="ecs")["ScheduledActions"]
+    assert sorted(a["ScheduledActionName"] for a in listed) == ["pico", "pico-local"]
+    assert limits(scaling) == (1, 3) and desired(sim) == 1 and activities(scaling) == []
+
+    sim.advance(3660)
+    assert limits(scaling) == (3, 6)
+    assert desired(sim) == 3
+    latest, first = activities(scaling)
+    assert first["Description"] == "Setting min capacity to 3 and max capacity to 6"
+    assert first["Cause"] == "scheduled action name pico was triggered"
+    assert (first["StatusCode"], first["StatusMessage"]) == (
+        "Successful", "Successfully set min capacity to 3 and max capacity to 6")
+    assert latest["Description"] == "Setting desired count to 3."
+    assert latest["Cause"] == "minimum capacity was set to 3"
+    assert latest["StatusMessage"] == "Successfully set desired count to 3. Change successfully fulfilled by ecs."
+    sim.stable("lab", "web")
+
+    sim.advance(1800)  # half an hour later in São Paulo's wall time: the second action, only the maximum
+    assert limits(scaling) == (3, 8)
+    (local,) = triggered(scaling, "pico-local")
+    assert local["Description"] == "Setting max capacity to 8"
+    sim.advance(7200)  # at() runs once
+    assert len(triggered(scaling, "pico")) == 1 and len(activities(scaling)) == 3
+
+
+def test_scheduled_rate_repeats_within_its_end_time_and_scales_in_to_the_maximum(sim):
+    scaling = web_service(sim, desired=3, minimum=1, maximum=5)
+    end = datetime.now(UTC) + timedelta(hours=5)
+    schedule(scaling, "noite", "rate(2 hours)", EndTime=end, ScalableTargetAction={"MaxCapacity": 2})
+    sim.advance(3600)
+    assert desired(sim) == 3 and activities(scaling) == []
+    sim.advance(3700)
+    assert limits(scaling) == (1, 2) and desired(sim) == 2
+    assert activities(scaling)[0]["Cause"] == "maximum capacity was set to 2"
+    assert activities(scaling)[0]["Description"] == "Setting desired count to 2."
+
+    scaling.register_scalable_target(ServiceNamespace="ecs", ResourceId=RESOURCE, ScalableDimension=DIMENSION,
+                                     MaxCapacity=5)
+    sim.ecs.update_service(cluster="lab", service="web", desiredCount=4)
+    sim.advance(7200)  # four hours after the put: the second run
+    assert limits(scaling) == (1, 2) and desired(sim) == 2
+    sim.advance(7200)  # six hours: past EndTime, no third run
+    runs = triggered(scaling, "noite")
+    assert len(runs) == 2
+    waited = (runs[0]["StartTime"] - runs[1]["StartTime"]).total_seconds() * SCALE
+    assert 7190 <= waited <= 7210
+
+
+def test_scheduled_cron_in_a_timezone_and_a_failed_run(sim):
+    scaling = web_service(sim, desired=1, minimum=1, maximum=3)
+    local = (datetime.now(UTC) + timedelta(hours=2)).astimezone(ZoneInfo("America/Sao_Paulo"))
+    schedule(scaling, "diaria", f"cron({local.minute} {local.hour} * * ? *)", Timezone="America/Sao_Paulo",
+             ScalableTargetAction={"MinCapacity": 2})
+    schedule(scaling, "errada", "rate(3 hours)", ScalableTargetAction={"MinCapacity": 10})
+    sim.advance(3600)
+    assert activities(scaling) == []
+    sim.advance(3600)
+    assert limits(scaling) == (2, 3) and desired(sim) == 2
+    sim.advance(3660)  # three hours: the minimum above the maximum fails and changes nothing
+    (failed,) = triggered(scaling, "errada")
+    assert failed["StatusCode"] == "Failed"
+    assert failed["Description"] == "Setting min capacity to 10"
+    assert limits(scaling) == (2, 3) and desired(sim) == 2
+    sim.advance(86400)  # the next day at the same time (and the rate action every three hours)
+    assert len(triggered(scaling, "diaria")) == 2
+    (first_run,) = [a for a in activities(scaling) if a["Description"] == "Setting desired count to 2."]
+    assert first_run["Cause"] == "minimum capacity was set to 2"
+
+
+def test_scheduled_actions_are_validated_and_go_with_their_target(sim):
+    scaling = web_service(sim)
+    for expression, words in (("cron(0 8 ? * 2#1 *)", "does not run cron expressions"),
+                              ("cron(0 8 L * ? *)", "does not run cron expressions"),
+                              ("cron(0 8 * * *)", "six fields"), ("cron(0 8 1 * MON *)", "'?'"),
+                              ("rate(0 minutes)", "positive"), ("rate(1 week)", "minute(s)"),
+                              ("amanhã às 8h", "at(yyyy-mm-ddThh:mm:ss)")):
+        with pytest.raises(ClientError) as error:
+            schedule(scaling, "x", expression, ScalableTargetAction={"MinCapacity": 2})
+        assert error.value.response["Error"]["Code"] == "ValidationException", expression
+        assert words in error.value.response["Error"]["Message"], expression
+    with pytest.raises(ClientError) as error:
+        schedule(scaling, "x", "rate(1 hour)", Timezone="America/Atlantida", ScalableTargetAction={"MinCapacity": 2})
+    assert error.value.response["Error"]["Code"] == "ValidationException"
+    with pytest.raises(ClientError) as error:
+        scaling.put_scheduled_action(ServiceNamespace="ecs", ScheduledActionName="x", ResourceId="service/lab/outro",
+                                     ScalableDimension=DIMENSION, Schedule="rate(1 hour)",
+                                     ScalableTargetAction={"MinCapacity": 2})
+    assert error.value.response["Error"]["Code"] == "ObjectNotFoundException"
+    assert scaling.describe_scheduled_actions(ServiceNamespace="ecs")["ScheduledActions"] == []
+
+    schedule(scaling, "manha", "cron(0 8 ? * MON-FRI *)", ScalableTargetAction={"MinCapacity": 2})
+    scaling.register_scalable_target(ServiceNamespace="ecs", ResourceId=RESOURCE, ScalableDimension=DIMENSION,
+                                     SuspendedState={"ScheduledScalingSuspended": True})
+    schedule(scaling, "suspensa", "rate(1 hour)", ScalableTargetAction={"MinCapacity": 3})
+    sim.advance(3700)
+    assert desired(sim) == 1 and triggered(scaling, "suspensa") == []  # suspended: nothing runs
+    scaling.deregister_scalable_target(ServiceNamespace="ecs", ResourceId=RESOURCE, ScalableDimension=DIMENSION)
+    assert scaling.describe_scheduled_actions(ServiceNamespace="ecs")["ScheduledActions"] == []
+
+
+def test_cron_fields_follow_aws_days_and_names():
+    from ecslab.behaviour.scheduled import next_cron, parse
+
+    def after(expression, moment):
+        return next_cron(parse(expression).cron, moment)
+
+    friday = datetime(2026, 11, 27, 9, 7)  # a Friday, after 08:00
+    assert after("cron(0 8 ? * MON-FRI *)", friday) == datetime(2026, 11, 30, 8, 0)
+    assert after("cron(0 8 ? * 2-6 *)", friday) == datetime(2026, 11, 30, 8, 0)  # 1 is Sunday, as in AWS
+    assert after("cron(30 6 ? * SUN *)", friday) == datetime(2026, 11, 29, 6, 30)
+    assert after("cron(*/15 * * * ? *)", friday) == datetime(2026, 11, 27, 9, 15)
+    assert after("cron(0 0 29 FEB ? *)", friday) == datetime(2028, 2, 29, 0, 0)
+    assert after("cron(0 12 1 JAN,JUL ? 2027)", friday) == datetime(2027, 1, 1, 12, 0)
+    assert after("cron(0 12 1 1 ? 2020)", friday) is None  # a year already past never comes

@@ -103,12 +103,16 @@ def put_scaling_policy(original: Callable[..., Any], backend: Any, policy_name: 
 
 def deregister_scalable_target(original: Callable[..., Any], backend: Any, namespace: str, r_id: str,
                                dimension: str) -> None:
-    """AWS deletes the target's scaling policies (and so their alarms) with it."""
+    """AWS deletes the target's scaling policies (and so their alarms) and scheduled actions with it."""
     original(backend, namespace, r_id, dimension)
     for key, policy in list(backend.policies.items()):
         if (policy.service_namespace, policy.resource_id, policy.scalable_dimension) == (namespace, r_id, dimension):
             policy.delete_alarms(backend.account_id, backend.region_name)
             del backend.policies[key]
+    backend.scheduled_actions = [  # and its scheduled actions
+        action for action in backend.scheduled_actions
+        if (action.service_namespace, action.resource_id, action.scalable_dimension) != (namespace, r_id, dimension)
+    ]
 
 
 # --- running a policy ---------------------------------------------------------------------------------------
@@ -122,7 +126,8 @@ def policy_for_action(world: World, arn: str) -> Any:
     return None
 
 
-def _service(world: World, resource_id: str) -> Any:
+def service_of(world: World, resource_id: str) -> Any:
+    """The ACTIVE ECS service a resource id ("service/<cluster>/<service>") names, or None."""
     parts = resource_id.split("/")
     if len(parts) != 3 or parts[0] != "service":
         return None
@@ -191,7 +196,7 @@ def invoke(world: World, policy: Any, trigger: Trigger, at: float) -> None:
     """Run `policy` for `trigger` at `at`: maybe a new desired count and a scaling activity."""
     backend = world.application_autoscaling
     target = backend.targets.get(policy.scalable_dimension, {}).get(policy.resource_id)
-    service = _service(world, policy.resource_id)
+    service = service_of(world, policy.resource_id)
     if target is None or service is None or policy.scalable_dimension != DIMENSION:
         return
     current = int(service.desired_count or 0)
@@ -214,22 +219,38 @@ def invoke(world: World, policy: Any, trigger: Trigger, at: float) -> None:
     last = world.sim.last_scaling.get((policy.resource_id, direction))
     if last is not None and at - last < cooldown:
         return
+    world.sim.last_scaling[(policy.resource_id, direction)] = at
+    set_desired(world, policy, wanted, at,
+                f"monitor alarm {trigger.alarm_name} in state {trigger.state} triggered policy {policy.policy_name}")
+
+
+def set_desired(world: World, owner: Any, wanted: int, at: float, cause: str) -> None:
+    """Set the desired count of the service `owner` (a policy or scheduled action) scales, with its activity."""
+    service = service_of(world, owner.resource_id)
+    if service is None:
+        return
     service.desired_count = wanted
     if service.deployments:
         service.deployments[0]["desiredCount"] = wanted
-    world.sim.last_scaling[(policy.resource_id, direction)] = at
+    record_activity(world, owner, at, f"Setting desired count to {wanted}.", cause, "Successful",
+                    f"Successfully set desired count to {wanted}. Change successfully fulfilled by ecs.")
+
+
+def record_activity(world: World, owner: Any, at: float, description: str, cause: str, status_code: str,
+                    status_message: str) -> None:
+    """One scaling activity of the target `owner` (a policy or scheduled action) belongs to."""
     moment = clock().to_datetime(at).timestamp()
     world.sim.activities.append({
         "ActivityId": str(mock_random.uuid4()),
-        "ServiceNamespace": policy.service_namespace,
-        "ResourceId": policy.resource_id,
-        "ScalableDimension": policy.scalable_dimension,
-        "Description": f"Setting desired count to {wanted}.",
-        "Cause": f"monitor alarm {trigger.alarm_name} in state {trigger.state} triggered policy {policy.policy_name}",
+        "ServiceNamespace": owner.service_namespace,
+        "ResourceId": owner.resource_id,
+        "ScalableDimension": owner.scalable_dimension,
+        "Description": description,
+        "Cause": cause,
         "StartTime": moment,
         "EndTime": moment,
-        "StatusCode": "Successful",
-        "StatusMessage": f"Successfully set desired count to {wanted}. Change successfully fulfilled by ecs.",
+        "StatusCode": status_code,
+        "StatusMessage": status_message,
     })
 
 

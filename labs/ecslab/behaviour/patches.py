@@ -23,7 +23,7 @@ from moto.ec2.models.elastic_network_interfaces import NetworkInterface
 from moto.ecs.models import EC2ContainerServiceBackend
 from moto.ecs.responses import DESCRIBE_TASKS_TAGS, EC2ContainerServiceResponse
 
-from ecslab.behaviour import alarms, api, asg, autoscaling, network
+from ecslab.behaviour import alarms, api, asg, autoscaling, network, scheduled
 from ecslab.behaviour.world import world_of
 
 MOTO_VERSION = "5.2.5"
@@ -222,6 +222,12 @@ PATCHES: tuple[Patch, ...] = (
     Patch(ApplicationAutoscalingBackend, "deregister_scalable_target",
           "(self, namespace: str, r_id: str, dimension: str) -> None",
           _wrap(autoscaling.deregister_scalable_target), "the target's policies and alarms go with it"),
+    Patch(ApplicationAutoscalingBackend, "put_scheduled_action",
+          "(self, service_namespace: str, schedule: str, timezone: str, scheduled_action_name: str, "
+          "resource_id: str, scalable_dimension: str, start_time: str, end_time: str, scalable_target_action: str) "
+          "-> None",
+          _wrap(scheduled.put_scheduled_action), "moto stores the action and never runs it: the schedule is "
+          "validated and runs on the simulated clock (scheduled.py); ObjectNotFoundException without a target"),
     Patch(FakeApplicationAutoscalingPolicy, "_generate_ecs_alarms", "(self) -> list['Alarm']",
           _replace(autoscaling.tracking_alarms), "thresholds at the target and 90% of it (moto: 6), "
           "DisableScaleIn, customized metrics"),
