@@ -211,7 +211,11 @@ def limpar(lab: str | None = None, *, sessao: Sessao | None = None, verbose: boo
     for it in inv.get("vpc", []):
         job.call(f"VPC {it['nome']}", lambda it=it: ec2.delete_vpc(VpcId=it["id"]), "DependencyViolation")
 
-    # 9. IAM: instance profiles, then roles (policies detached first).
+    # 9. AWS FIS experiment templates (`ecslab simular` on AWS, if it was killed before deleting its own),
+    #    then IAM: instance profiles, then roles (policies detached first).
+    for it in inv.get("modelo-de-experimento-fis", []):
+        job.call(f"modelo de experimento do AWS FIS {it['id']}",
+                 lambda it=it: s.client("fis").delete_experiment_template(id=it["id"]))
     for it in inv.get("perfil-de-instancia", []):
         def drop_profile(it: dict[str, Any] = it) -> None:
             for role in it.get("roles", []):

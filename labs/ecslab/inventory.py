@@ -15,7 +15,7 @@ from ecslab.provision.common import has_tags
 from ecslab.session import Sessao, client_error_code, resolve
 
 SERVICE_ORDER = ("ecs", "autoscaling", "elbv2", "ec2", "iam", "logs", "ecr", "application-autoscaling",
-                 "cloudwatch")
+                 "cloudwatch", "fis")
 Inventario = dict[str, list[dict[str, Any]]]
 
 
@@ -224,9 +224,24 @@ def _cloudwatch(s: Sessao, lab: str | None) -> list[dict[str, Any]]:
     return out
 
 
+def _fis(s: Sessao, lab: str | None) -> list[dict[str, Any]]:
+    """AWS FIS experiment templates `ecslab simular` left behind (it deletes its own unless it was killed).
+    Only real AWS has FIS here: neither the emulator nor LocalStack is asked."""
+    if s.backend != "aws":
+        return []
+    out = []
+    for template in _pages(s.client("fis"), "list_experiment_templates", "experimentTemplates"):
+        tags = template.get("tags") or {}  # FIS tags are a plain {key: value}
+        found = tags.get(naming.TAG_LAB, "")
+        if tags.get(naming.TAG_ALUNO) == s.aluno and (lab is None or found == lab):
+            out.append(_item("modelo-de-experimento-fis", template["id"],
+                             tags.get("Name") or template.get("description", ""), found))
+    return out
+
+
 COLLECTORS = {
     "ecs": _ecs, "autoscaling": _autoscaling, "elbv2": _elbv2, "ec2": _ec2, "iam": _iam, "logs": _logs,
-    "ecr": _ecr, "application-autoscaling": _app_autoscaling, "cloudwatch": _cloudwatch,
+    "ecr": _ecr, "application-autoscaling": _app_autoscaling, "cloudwatch": _cloudwatch, "fis": _fis,
 }
 
 
