@@ -16,7 +16,8 @@ MKDOCS = [sys.executable, "-m", "mkdocs"]
 
 # Tests run on two workers (pytest-xdist, --dist loadgroup); each area stays on one worker so that its session
 # fixtures (one emulator, one site build) are made once. The site and browser tests share the built site.
-GROUPS = {"site": "site", "browser": "site", "labs": "labs", "behaviour": "behaviour", "ecslab": "ecslab"}
+GROUPS = {"site": "site", "browser": "site", "labs": "labs", "behaviour": "behaviour", "ecslab": "ecslab",
+          "turma": "turma"}
 
 
 def pytest_collection_modifyitems(items):

@@ -1,5 +1,5 @@
 """The `ecslab` command (pt-BR): emulador iniciar|parar|status|reiniciar, verificar, limpar, inventario,
-preparar, simular interrupcao-spot|carga."""
+preparar, simular interrupcao-spot|carga, turma iniciar|parar|alunos|relatorio|limpar (ecslab.turma.cli)."""
 
 from __future__ import annotations
 
@@ -30,6 +30,8 @@ def cmd_emulador(args: argparse.Namespace) -> int:
 
     cfg = _config(args, backend="emulador")
     port = cfg.porta
+    if cfg.endpoint:  # ECSLAB_ENDPOINT: the class emulator, which the instructor runs
+        return _emulador_turma(args.acao, cfg.endpoint)
     if args.acao == "status":
         found = emulador.status(port)
         if found.estado == "nosso":
@@ -57,6 +59,18 @@ def cmd_emulador(args: argparse.Namespace) -> int:
     else:
         print(f"✅ Emulador iniciado em {emulador.endpoint(port)} (pid {info.get('pid')}) em "
               f"{time.monotonic() - started:.2f} s. Log: {emulador.log_file(port)}")
+    return 0
+
+
+def _emulador_turma(acao: str, url: str) -> int:
+    from ecslab.backends import emulador
+
+    if acao in ("parar", "reiniciar"):
+        raise ErroLab(f"O emulador da turma ({url}, em ECSLAB_ENDPOINT) é do instrutor: não é parado daqui.",
+                      dica="Peça ao instrutor, ou remova ECSLAB_ENDPOINT para usar um emulador só seu.")
+    info = emulador.conectar(url)
+    print(f"✅ Emulador da turma respondendo em {url} (versão {info.get('versao')}, região {info.get('regiao')}, "
+          f"{info.get('requisicoes', 0)} requisições).")
     return 0
 
 
@@ -113,7 +127,8 @@ def cmd_simular(args: argparse.Namespace) -> int:
             print("Nada foi interrompido: confira o id da instância ou o ARN da tarefa.")
             return 1
         return 0
-    ok = simular_carga(args.cluster, args.servico, args.cpu, duracao=args.duracao, sessao=_session(args))
+    ok = simular_carga(args.cluster, args.servico, args.cpu, duracao=args.duracao, taxa=args.taxa,
+                       sessao=_session(args))
     return 0 if ok else 1
 
 
@@ -122,7 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="ecslab",
         description="Laboratórios do curso ECS na prática: emulador, verificações, limpeza e inventário.",
         epilog="Variáveis: ECSLAB_BACKEND (emulador|localstack|aws), ECSLAB_PORTA, ECSLAB_ALUNO, AWS_REGION, "
-               "ECSLAB_AWS_CONFIRMAR (backend aws).",
+               "ECSLAB_AWS_CONFIRMAR (backend aws), ECSLAB_ENDPOINT (o emulador da turma, http://IP:PORTA).",
     )
     parser.add_argument("--porta", type=int, default=None,
                         help="porta do emulador (padrão: ECSLAB_PORTA ou 4566)")
@@ -153,20 +168,44 @@ def build_parser() -> argparse.ArgumentParser:
     pre.add_argument("lab", help="número do laboratório (01 a 04)")
     pre.set_defaults(func=cmd_preparar)
 
-    sim = sub.add_parser("simular", help="provoca no emulador o que só a AWS provocaria (interrupção Spot, carga)")
+    from ecslab.turma.cli import add_parser as add_turma  # ecslab turma ... (for instructors)
+
+    add_turma(sub)
+
+    sim = sub.add_parser(
+        "simular", help="provoca uma interrupção Spot ou carga: simulada no emulador, de verdade na AWS",
+        description="No emulador, simula o evento. Na AWS (ECSLAB_BACKEND=aws, com ECSLAB_AWS_CONFIRMAR), faz o "
+                    "evento de verdade: interrupção Spot de instância EC2 por um experimento do AWS FIS e carga como "
+                    "tráfego HTTP real para o balanceador de carga do serviço.",
+    )
     eventos = sim.add_subparsers(dest="evento", metavar="EVENTO")
     eventos.required = True
-    spot = eventos.add_parser("interrupcao-spot", help="interrompe uma instância EC2 Spot ou uma tarefa Fargate Spot")
+    spot = eventos.add_parser(
+        "interrupcao-spot", help="interrompe uma instância EC2 Spot ou uma tarefa Fargate Spot",
+        description="Aviso de dois minutos para uma instância EC2 Spot sua (na AWS, por um experimento do AWS FIS "
+                    "com o perfil <aluno>-04-fis) ou interrupção de uma tarefa Fargate Spot (só no emulador: a AWS "
+                    "não tem como provocá-la).",
+    )
     alvo = spot.add_mutually_exclusive_group(required=True)
     alvo.add_argument("--instancia", metavar="ID", help="id da instância EC2 Spot (i-...): aviso de dois minutos")
-    alvo.add_argument("--tarefa", metavar="ARN", help="ARN da tarefa Fargate Spot a interromper")
+    alvo.add_argument("--tarefa", metavar="ARN", help="ARN da tarefa Fargate Spot a interromper (só no emulador)")
     spot.set_defaults(func=cmd_simular)
-    carga = eventos.add_parser("carga", help="define a CPU média que as tarefas de um serviço reportam")
+    carga = eventos.add_parser(
+        "carga", help="carga num serviço: CPU sintética no emulador, tráfego real na AWS",
+        description="No emulador, define a CPU média que as tarefas do serviço reportam (--cpu). Na AWS, envia "
+                    "requisições HTTP GET de verdade ao balanceador de carga do serviço, limitadas em tempo "
+                    "(--duracao) e em ritmo (--taxa); a CPU sobe com o trabalho real da aplicação.",
+    )
     carga.add_argument("--cluster", required=True, help="nome ou ARN do cluster")
     carga.add_argument("--servico", required=True, help="nome ou ARN do serviço")
-    carga.add_argument("--cpu", type=float, required=True, help="CPU em %% (0 a 100), por exemplo 90")
+    carga.add_argument("--cpu", type=float, default=None,
+                       help="no emulador (obrigatório lá): CPU em %% (0 a 100), por exemplo 90; na AWS não se aplica")
     carga.add_argument("--duracao", type=float, default=None,
-                       help="segundos de tempo simulado; depois a carga volta ao padrão (sem isso, fica até mudar)")
+                       help="segundos; no emulador, de tempo simulado (sem isso, a carga fica até mudar); na AWS, "
+                            "de tráfego real (padrão 120, máximo 900)")
+    carga.add_argument("--taxa", type=float, default=None,
+                       help="na AWS: requisições por segundo, no máximo (padrão 50, limite 500); no emulador não se "
+                            "aplica")
     carga.set_defaults(func=cmd_simular)
     return parser
 

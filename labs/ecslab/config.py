@@ -1,10 +1,11 @@
-"""Settings read from the environment: backend, port, region, student, state directory."""
+"""Settings read from the environment: backend, port, region, student, class emulator URL, state directory."""
 
 from __future__ import annotations
 
 import getpass
 import os
 import re
+import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -57,12 +58,33 @@ def _port_from(value: str | int | None) -> int:
     return port
 
 
+def _endpoint_from(value: str | None) -> str | None:
+    """ECSLAB_ENDPOINT: the class emulator's URL (http://IP:PORT), without a trailing slash; None when unset."""
+    text = (value or "").strip().rstrip("/")
+    if not text:
+        return None
+    parsed = urllib.parse.urlsplit(text if "://" in text else "http://" + text)
+    try:
+        port = parsed.port
+    except ValueError:
+        port = None
+    if parsed.scheme not in ("http", "https") or not parsed.hostname or port is None or parsed.path:
+        raise ErroLab(
+            f"ECSLAB_ENDPOINT inválido: {value!r}.",
+            dica="Use o endereço que o instrutor passou, no formato http://IP:PORTA (por exemplo "
+                 "http://192.168.0.10:4566), ou remova ECSLAB_ENDPOINT para usar um emulador só seu.",
+        )
+    return f"{parsed.scheme}://{parsed.netloc}"
+
+
 @dataclass(frozen=True)
 class Config:
     backend: str = "emulador"
     porta: int = PORTA_PADRAO
     regiao: str = REGIAO_PADRAO
     aluno: str = field(default_factory=lambda: normalize_student(_default_student()))
+    # The class emulator another machine runs (emulador backend only): used instead of starting one here.
+    endpoint: str | None = None
 
     @classmethod
     def from_env(cls, *, porta: int | str | None = None, backend: str | None = None) -> Config:
@@ -79,4 +101,5 @@ class Config:
             porta=_port_from(porta if porta is not None else os.environ.get("ECSLAB_PORTA")),
             regiao=region,
             aluno=student,
+            endpoint=_endpoint_from(os.environ.get("ECSLAB_ENDPOINT")) if chosen == "emulador" else None,
         )

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from typing import Any
 
 import boto3
 from botocore.config import Config as BotoConfig
 
-from ecslab.config import Config
+from ecslab.config import Config, normalize_student
 from ecslab.errors import ErroLab
 
 SERVICES = ("ec2", "ecs", "iam", "elbv2", "autoscaling", "ssm", "logs", "ecr", "sts",
@@ -50,9 +51,14 @@ class Sessao:
         if config.backend == "emulador":
             from ecslab.backends import emulador
 
-            if start_emulator:
-                emulador.start(config.porta, config.regiao)
-            self.endpoint_url = emulador.endpoint(config.porta)
+            if config.endpoint:  # the class emulator (ECSLAB_ENDPOINT): connect, never start one here
+                if start_emulator:
+                    emulador.conectar(config.endpoint)
+                self.endpoint_url = config.endpoint
+            else:
+                if start_emulator:
+                    emulador.start(config.porta, config.regiao)
+                self.endpoint_url = emulador.endpoint(config.porta)
             self._boto = _shared_boto_session("testing", config.regiao)
         elif config.backend == "localstack":
             from ecslab.backends import localstack
@@ -61,6 +67,22 @@ class Sessao:
             self._boto = _shared_boto_session("test", config.regiao)
         else:
             self._boto = boto3.session.Session(region_name=config.regiao)
+
+    def for_student(self, aluno: str) -> Sessao:
+        """The same backend, endpoint and boto3 clients, for another student (an instructor's view of a class).
+
+        Nothing is probed or started; clients already made are shared (boto3 clients are thread-safe).
+        """
+        other = Sessao.__new__(Sessao)
+        other.config = replace(self.config, aluno=normalize_student(aluno))
+        with self._lock:
+            other._clients = dict(self._clients)
+        other._lock = self._lock  # one boto3 session makes every client, and it is not thread-safe
+        other._account = self._account
+        other._may_create = self._may_create
+        other.endpoint_url = self.endpoint_url
+        other._boto = self._boto
+        return other
 
     @property
     def aluno(self) -> str:

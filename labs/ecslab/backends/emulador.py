@@ -1,4 +1,8 @@
-"""Find, start, stop the embedded emulator process (one per port, detached so it outlives a notebook kernel)."""
+"""Find, start, stop the embedded emulator process (one per port, detached so it outlives a notebook kernel).
+
+The emulator listens on 127.0.0.1 unless started with another bind address (a class emulator on the LAN, see
+ecslab.turma); a student whose ECSLAB_ENDPOINT names a class emulator only connects to it (``conectar``).
+"""
 
 from __future__ import annotations
 
@@ -20,6 +24,7 @@ from ecslab.errors import ErroLab
 SERVICE_ID = "ecslab-emulador"  # same value as ecslab.emulator.server.SERVICE_ID (not imported: moto is slow)
 START_TIMEOUT = 30.0
 STOP_TIMEOUT = 10.0
+LOOPBACK = "127.0.0.1"
 
 
 @dataclass
@@ -29,8 +34,13 @@ class Probe:
     descricao: str = ""
 
 
-def endpoint(port: int) -> str:
-    return f"http://127.0.0.1:{port}"
+def local_host(endereco: str | None) -> str:
+    """The address this machine reaches an emulator bound to `endereco` by (every interface: loopback)."""
+    return LOOPBACK if not endereco or endereco == "0.0.0.0" else endereco
+
+
+def endpoint(port: int, endereco: str | None = None) -> str:
+    return f"http://{local_host(endereco)}:{port}"
 
 
 def _get(url: str, timeout: float) -> tuple[int, bytes]:
@@ -41,10 +51,15 @@ def _get(url: str, timeout: float) -> tuple[int, bytes]:
         return err.code, err.read() if err.fp else b""
 
 
-def probe(port: int, timeout: float = 1.0) -> Probe:
+def probe(port: int, timeout: float = 1.0, endereco: str | None = None) -> Probe:
     """Tell our emulator from a free port and from anything else listening there."""
+    return probe_url(endpoint(port, endereco), timeout)
+
+
+def probe_url(url: str, timeout: float = 1.0) -> Probe:
+    """probe() for an emulator known by its URL (a class emulator on another machine)."""
     try:
-        _, body = _get(endpoint(port) + "/ecslab/status", timeout)
+        _, body = _get(url + "/ecslab/status", timeout)
     except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
         return Probe("livre")
     try:
@@ -55,7 +70,7 @@ def probe(port: int, timeout: float = 1.0) -> Probe:
         return Probe("nosso", info)
     description = "um serviço desconhecido"
     try:
-        status, body = _get(endpoint(port) + "/_localstack/health", timeout)
+        status, body = _get(url + "/_localstack/health", timeout)
         if status == 200 and b"services" in body:
             description = "um LocalStack"
     except (urllib.error.URLError, OSError):
@@ -88,9 +103,30 @@ def _tail(path: Path, lines: int = 8) -> str:
         return ""
 
 
-def start(port: int, region: str = "us-east-1", timeout: float = START_TIMEOUT) -> dict[str, Any]:
-    """Start the emulator if it is not running; return its status. Idempotent."""
-    found = probe(port)
+def conectar(url: str, timeout: float = 3.0) -> dict[str, Any]:
+    """Check that the class emulator at `url` (ECSLAB_ENDPOINT) answers; return its status. Starts nothing."""
+    found = probe_url(url, timeout)
+    if found.estado == "nosso":
+        return found.info or {}
+    if found.estado == "outro":
+        raise ErroLab(
+            f"Em {url} responde {found.descricao}, não o emulador da turma.",
+            dica="Confira com o instrutor o endereço em ECSLAB_ENDPOINT (http://IP:PORTA).",
+        )
+    raise ErroLab(
+        f"O emulador da turma não responde em {url} (ECSLAB_ENDPOINT).",
+        dica="Confira com o instrutor o endereço e a porta, se ele já rodou `ecslab turma iniciar` e se esta "
+             "máquina está na mesma rede; para usar um emulador só seu, remova a variável ECSLAB_ENDPOINT.",
+    )
+
+
+def start(port: int, region: str = "us-east-1", timeout: float = START_TIMEOUT,
+          endereco: str = LOOPBACK) -> dict[str, Any]:
+    """Start the emulator if it is not running; return its status. Idempotent.
+
+    `endereco` is the address it listens on (127.0.0.1 unless a class emulator is shared on the LAN).
+    """
+    found = probe(port, endereco=endereco)
     if found.estado == "nosso":
         return found.info or {}
     if found.estado == "outro":
@@ -101,7 +137,7 @@ def start(port: int, region: str = "us-east-1", timeout: float = START_TIMEOUT) 
     with open(log, "ab") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "ecslab.emulator", "--porta", str(port), "--regiao", region,
-             "--arquivo-pid", str(pid_file(port))],
+             "--endereco", endereco, "--arquivo-pid", str(pid_file(port))],
             stdin=subprocess.DEVNULL,
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -111,14 +147,14 @@ def start(port: int, region: str = "us-east-1", timeout: float = START_TIMEOUT) 
         )
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        found = probe(port, timeout=0.5)
+        found = probe(port, timeout=0.5, endereco=endereco)
         if found.estado == "nosso":
             return found.info or {}
         if found.estado == "outro":
             raise _occupied_error(port, found.descricao)
         if proc.poll() is not None:
             # Lost a race with another kernel starting the same emulator? Then it answers soon.
-            found = probe(port, timeout=2.0)
+            found = probe(port, timeout=2.0, endereco=endereco)
             if found.estado == "nosso":
                 return found.info or {}
             raise ErroLab(
@@ -132,9 +168,9 @@ def start(port: int, region: str = "us-east-1", timeout: float = START_TIMEOUT) 
     )
 
 
-def stop(port: int, timeout: float = STOP_TIMEOUT) -> bool:
-    """Stop our emulator on this port. Returns False when none was running."""
-    found = probe(port)
+def stop(port: int, timeout: float = STOP_TIMEOUT, endereco: str | None = None) -> bool:
+    """Stop our emulator on this port (listening on `endereco`). Returns False when none was running."""
+    found = probe(port, endereco=endereco)
     if found.estado == "livre":
         pid_file(port).unlink(missing_ok=True)
         return False
@@ -147,7 +183,7 @@ def stop(port: int, timeout: float = STOP_TIMEOUT) -> bool:
     _signal(pid, signal.SIGTERM)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if probe(port, timeout=0.3).estado == "livre" and not _alive(pid):
+        if probe(port, timeout=0.3, endereco=endereco).estado == "livre" and not _alive(pid):
             break
         time.sleep(0.05)
     else:
@@ -184,5 +220,6 @@ def _alive(pid: int) -> bool:
         return True
 
 
-def status(port: int) -> Probe:
-    return probe(port)
+def status(port: int, url: str | None = None) -> Probe:
+    """Our emulator on this port, or the class emulator at `url` (ECSLAB_ENDPOINT) when given."""
+    return probe_url(url) if url else probe(port)

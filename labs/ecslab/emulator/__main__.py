@@ -1,4 +1,4 @@
-"""`python -m ecslab.emulator --porta N`: run the emulator in the foreground."""
+"""`python -m ecslab.emulator --porta N [--endereco IP]`: run the emulator in the foreground."""
 
 import argparse
 import os
@@ -11,9 +11,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m ecslab.emulator", description="Emulador AWS do ecslab.")
     parser.add_argument("--porta", type=int, default=int(os.environ.get("ECSLAB_PORTA") or PORTA_PADRAO))
     parser.add_argument("--regiao", default=os.environ.get("AWS_DEFAULT_REGION") or REGIAO_PADRAO)
+    parser.add_argument("--endereco", default="127.0.0.1",
+                        help="endereço em que o emulador escuta (padrão 127.0.0.1: só esta máquina)")
     parser.add_argument("--arquivo-pid", default=None, help="arquivo onde gravar o PID (opcional)")
     args = parser.parse_args()
-    serve(args.porta, region=args.regiao, pid_file=args.arquivo_pid)
+    serve(args.porta, region=args.regiao, pid_file=args.arquivo_pid, host=args.endereco)
 
 
 if __name__ == "__main__":

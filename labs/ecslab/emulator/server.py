@@ -1,4 +1,5 @@
-"""The emulator process: moto's WSGI app wrapped in our middleware, served by werkzeug on 127.0.0.1.
+"""The emulator process: moto's WSGI app wrapped in our middleware, served by werkzeug on 127.0.0.1 (or on the
+address an instructor names for a class on the LAN).
 
 The middleware
 - answers ``GET /ecslab/status`` at once, so a client can tell this emulator from anything else on the port;
@@ -40,12 +41,13 @@ def configure_moto_environment() -> None:
 class EmulatorApp:
     """WSGI middleware around moto's DomainDispatcherApplication."""
 
-    def __init__(self, dispatcher: Any, *, region: str, port: int, version: str):
+    def __init__(self, dispatcher: Any, *, region: str, port: int, version: str, host: str = "127.0.0.1"):
         from ecslab.behaviour import wrap
 
         self.dispatcher = dispatcher
         self.region = region
         self.port = port
+        self.host = host
         self.version = version
         self.lock = threading.RLock()
         self.inner = wrap(dispatcher, lock=self.lock)
@@ -61,6 +63,7 @@ class EmulatorApp:
             "versao": self.version,
             "pid": os.getpid(),
             "porta": self.port,
+            "endereco": self.host,
             "regiao": self.region,
             "iniciado_em": self.started_at,
             "aquecido": self.warm.is_set(),
@@ -121,16 +124,17 @@ def _waits_for_behaviour(environ: dict[str, Any]) -> bool:
     return "/sts/aws4_request" not in authorization
 
 
-def build_app(port: int, region: str) -> EmulatorApp:
+def build_app(port: int, region: str, host: str = "127.0.0.1") -> EmulatorApp:
     configure_moto_environment()
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
     from ecslab.__version__ import VERSION
 
-    return EmulatorApp(DomainDispatcherApplication(create_backend_app), region=region, port=port, version=VERSION)
+    return EmulatorApp(DomainDispatcherApplication(create_backend_app), region=region, port=port, version=VERSION,
+                       host=host)
 
 
-def serve(port: int, *, region: str = "us-east-1", pid_file: str | None = None) -> None:
+def serve(port: int, *, region: str = "us-east-1", pid_file: str | None = None, host: str = "127.0.0.1") -> None:
     configure_moto_environment()
     from moto.moto_server.werkzeug_app import MotoRequestHandler
     from werkzeug.serving import make_server
@@ -139,8 +143,8 @@ def serve(port: int, *, region: str = "us-east-1", pid_file: str | None = None) 
         def log_request(self, code: Any = "-", size: Any = "-") -> None:
             pass  # one line per call would grow the log without bound in a long-lived emulator
 
-    app = build_app(port, region)
-    server = make_server("127.0.0.1", port, app, threaded=True, request_handler=QuietHandler)
+    app = build_app(port, region, host)
+    server = make_server(host, port, app, threaded=True, request_handler=QuietHandler)
     if pid_file:
         with open(pid_file, "w") as fh:
             fh.write(str(os.getpid()))
@@ -151,7 +155,7 @@ def serve(port: int, *, region: str = "us-east-1", pid_file: str | None = None) 
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
     threading.Thread(target=app.warm_up, name="aquecimento", daemon=True).start()
-    print(f"{SERVICE_ID} ouvindo em http://127.0.0.1:{port} (pid {os.getpid()})", flush=True)
+    print(f"{SERVICE_ID} ouvindo em http://{host}:{port} (pid {os.getpid()})", flush=True)
     try:
         server.serve_forever(poll_interval=0.1)
     finally:

@@ -1,0 +1,267 @@
+"""One emulator for the whole class: started by the instructor, reached by the students through ECSLAB_ENDPOINT.
+
+It listens on 127.0.0.1 (this machine only) unless the instructor names another address: an IP of this machine on
+the classroom network, or 0.0.0.0 (every interface). There is no authentication: anyone who reaches the address
+can read and delete every student's resources, so the LAN address is only ever used when asked for.
+
+The class's address is remembered in the state directory (``turma-<porta>.json``) so that the other
+``ecslab turma`` commands find it, together with the students a report has seen.
+"""
+
+from __future__ import annotations
+
+import errno
+import html
+import ipaddress
+import json
+import os
+import socket
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from ecslab.backends import emulador
+from ecslab.backends.emulador import LOOPBACK
+from ecslab.config import REGIAO_PADRAO, state_dir
+from ecslab.errors import ErroLab
+
+EVERYWHERE = "0.0.0.0"
+PAGE_NAME = "turma.html"
+
+
+def validar_endereco(endereco: str | None) -> str:
+    """The bind address: 127.0.0.1 by default; an IPv4 address of this machine or 0.0.0.0 only when named."""
+    text = (endereco or "").strip().lower()
+    if not text:
+        return LOOPBACK
+    if text == "localhost":
+        return LOOPBACK
+    try:
+        address = ipaddress.ip_address(text)
+    except ValueError:
+        address = None
+    if address is None or address.version != 4:
+        raise ErroLab(f"Endereço inválido para o emulador da turma: {endereco!r}.",
+                      dica="Use um IPv4 desta máquina na rede da sala (veja com `ip addr` ou `ipconfig`), por "
+                           "exemplo --endereco 192.168.0.10; sem --endereco o emulador fica em 127.0.0.1.")
+    return str(address)
+
+
+def is_loopback(endereco: str) -> bool:
+    return ipaddress.ip_address(endereco).is_loopback
+
+
+def lan_address() -> str | None:
+    """This machine's address on the network that holds its default route (no packet is sent), or None."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        try:
+            sock.connect(("10.255.255.255", 1))
+            found = sock.getsockname()[0]
+        except OSError:
+            return None
+    return None if not found or found.startswith("127.") or found == EVERYWHERE else found
+
+
+def _check_bindable(endereco: str, porta: int) -> None:
+    """Fail early, in Portuguese, when this machine cannot listen on endereco:porta (porta 0: any port)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((endereco, porta))
+        except OSError as exc:
+            if exc.errno == errno.EADDRNOTAVAIL:
+                raise ErroLab(f"O endereço {endereco} não pertence a esta máquina: o emulador não pode escutar nele.",
+                              dica="Use um IP que esta máquina tem na rede da sala (veja com `ip addr` ou "
+                                   "`ipconfig`), ou omita --endereco para ficar em 127.0.0.1.") from None
+            if exc.errno == errno.EADDRINUSE:
+                raise ErroLab(f"A porta {porta} já está em uso em {endereco} por outro programa.",
+                              dica=f"Escolha outra porta: ecslab turma iniciar --porta {porta + 1}.") from None
+            raise ErroLab(f"Não consegui escutar em {endereco}:{porta} ({exc.strerror or exc}).",
+                          dica="Confira o endereço e a porta (portas abaixo de 1024 exigem root).") from None
+
+
+def arquivo_turma(chave: int | str) -> Path:
+    """The class's record: per emulator port, or per backend name (localstack, aws)."""
+    return state_dir() / f"turma-{chave}.json"
+
+
+def ler_turma(chave: int | str) -> dict[str, Any] | None:
+    """What `iniciar_turma` recorded for this port (and the students a report remembers), or None."""
+    try:
+        data = json.loads(arquivo_turma(chave).read_text())
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def gravar_turma(chave: int | str, data: dict[str, Any]) -> None:
+    write_atomic(arquivo_turma(chave), json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Replace the file in one step, so a browser or another command never reads half of it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def iniciar_turma(porta: int, endereco: str | None = None, *, regiao: str = REGIAO_PADRAO) -> dict[str, Any]:
+    """Start (or find) the class emulator on `porta`, listening on `endereco` (default 127.0.0.1).
+
+    Returns {"endereco", "porta", "endpoint" (what students set in ECSLAB_ENDPOINT), "endpoint_local" (how this
+    machine reaches it), "pid", "ja_estava", "regiao"} and records it in the state directory.
+    """
+    bind = validar_endereco(endereco)
+    _check_bindable(bind, 0)  # an address of this machine at all?
+    local = emulador.endpoint(porta, bind)
+    found = emulador.probe_url(local)
+    if found.estado == "livre" and bind != LOOPBACK:
+        on_loopback = emulador.probe(porta)  # ours on 127.0.0.1 only? Then the LAN cannot reach it.
+        if on_loopback.estado == "nosso":
+            found = on_loopback
+    if found.estado == "nosso":
+        running = str((found.info or {}).get("endereco") or LOOPBACK)
+        if running != bind:
+            raise ErroLab(f"Já há um emulador do ecslab na porta {porta}, escutando em {running}, não em {bind}.",
+                          dica=f"Pare-o com `ecslab turma parar --porta {porta}` e inicie de novo, ou use outra "
+                               "porta com --porta.")
+        info, already = found.info or {}, True
+    elif found.estado == "outro":
+        raise ErroLab(f"A porta {porta} está ocupada por {found.descricao}, não pelo emulador do ecslab.",
+                      dica=f"Escolha outra porta: ecslab turma iniciar --porta {porta + 1}.")
+    else:
+        _check_bindable(bind, porta)
+        info, already = emulador.start(porta, regiao, endereco=bind), False
+    student_host = bind
+    if bind == EVERYWHERE:
+        student_host = lan_address() or LOOPBACK
+    previous = ler_turma(porta) if already else None
+    data = {
+        "endereco": bind,
+        "porta": porta,
+        "endpoint": f"http://{student_host}:{porta}",
+        "endpoint_local": local,
+        "pid": info.get("pid"),
+        "ja_estava": already,
+        "regiao": info.get("regiao", regiao),
+        "iniciado_em": info.get("iniciado_em", time.time()),
+        # a new emulator starts empty: the students an earlier report remembered belong to another class
+        "alunos": (previous or {}).get("alunos", []),
+    }
+    gravar_turma(porta, data)
+    return data
+
+
+def parar_turma(porta: int) -> bool:
+    """Stop the class emulator on `porta` (wherever it listens). Returns False when none was running."""
+    saved = ler_turma(porta) or {}
+    stopped = emulador.stop(porta, endereco=saved.get("endereco"))
+    arquivo_turma(porta).unlink(missing_ok=True)
+    return stopped
+
+
+def endpoint_instrutor(porta: int) -> str:
+    """How this machine reaches the class emulator on `porta` (recorded by iniciar_turma; else 127.0.0.1)."""
+    saved = ler_turma(porta) or {}
+    return str(saved.get("endpoint_local") or emulador.endpoint(porta))
+
+
+def variaveis(info: dict[str, Any]) -> dict[str, str]:
+    """What every student sets."""
+    return {"ECSLAB_BACKEND": "emulador", "ECSLAB_ENDPOINT": info["endpoint"], "ECSLAB_ALUNO": "<seu-nome>"}
+
+
+def aviso_rede(info: dict[str, Any]) -> str | None:
+    """The warning for an emulator other machines can reach (None on loopback)."""
+    bind = info["endereco"]
+    if is_loopback(bind):
+        return None
+    where = "em todas as interfaces de rede desta máquina" if bind == EVERYWHERE else f"no endereço {bind}"
+    return (f"⚠️  Atenção: o emulador escuta {where}, porta {info['porta']}, sem senha. Qualquer pessoa que alcance "
+            "esse endereço pode ver, criar e apagar os recursos de todos os alunos (e reiniciar o emulador). Use só "
+            "na rede da sala, nunca numa rede pública, e pare-o ao final com "
+            f"`ecslab turma parar --porta {info['porta']}`.")
+
+
+STEPS = [
+    "Defina as três variáveis acima no terminal onde vai trabalhar (ECSLAB_ALUNO: seu nome, só letras minúsculas "
+    "e números, diferente do dos colegas; ele vai no nome e na tag ecslab:aluno de tudo o que você criar).",
+    "Confira a ligação com o emulador da turma: ecslab emulador status e depois ecslab verificar 00.",
+    "Abra os laboratórios: make labs (ou abra os notebooks de labs/ no seu Jupyter) e siga do 00 ao 06.",
+    "Ao terminar, rode o laboratório 99 ou ecslab limpar: apaga só o que é seu.",
+]
+
+
+def instrucoes(info: dict[str, Any]) -> str:
+    """The text for students, as the terminal shows it."""
+    env = variaveis(info)
+    exports = " ".join(f"{k}={v}" for k, v in env.items())
+    lines = ["Cada aluno define, antes de abrir os laboratórios:", ""]
+    lines += [f"  {k}={v}" for k, v in env.items()]
+    lines += ["", f"  Linux/macOS:          export {exports}",
+              "  Windows (PowerShell): " + "; ".join(f'$env:{k}="{v}"' for k, v in env.items()), "", "Passos:"]
+    lines += [f"  {i}. {step}" for i, step in enumerate(STEPS, 1)]
+    return "\n".join(lines)
+
+
+def pagina(info: dict[str, Any]) -> str:
+    """The same instructions as a self-contained page to project or share (no script, nothing fetched)."""
+    e = html.escape
+    env = variaveis(info)
+    block = "\n".join(f"{k}={v}" for k, v in env.items())
+    unix = "export " + " ".join(f"{k}={v}" for k, v in env.items())
+    win = "; ".join(f'$env:{k}="{v}"' for k, v in env.items())
+    steps = "".join(f"<li>{e(step)}</li>" for step in STEPS)
+    warning = aviso_rede(info)
+    alert = f'<p class="aviso">{e(warning.lstrip("⚠️ "))}</p>' if warning else ""
+    reach = ("Só esta máquina alcança este endereço (127.0.0.1): os alunos precisam estar nela."
+             if is_loopback(info["endereco"]) else "Os alunos precisam estar na mesma rede que esta máquina.")
+    return f"""<!DOCTYPE html>
+<html lang="pt-BR">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Turma — como se conectar ao emulador</title>
+<style>
+:root {{ color-scheme: light; }}
+body {{ margin: 0; padding: 2rem; font: 22px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, Ubuntu, Arial,
+  sans-serif; color: #111; background: #fff; max-width: 64rem; }}
+h1 {{ font-size: 2rem; margin-top: 0; }}
+pre {{ background: #111827; color: #f9fafb; padding: 1rem 1.25rem; font-size: 1.5rem; white-space: pre-wrap;
+  overflow-wrap: anywhere; }}
+pre.menor {{ font-size: 1rem; }}
+.aviso {{ border-left: .4rem solid #b45309; background: #fef3c7; padding: .75rem 1rem; }}
+code {{ font-family: ui-monospace, "DejaVu Sans Mono", Consolas, monospace; }}
+</style>
+</head>
+<body>
+<main>
+<h1>Laboratórios do curso ECS na prática</h1>
+<p>Defina estas três variáveis no terminal onde vai trabalhar:</p>
+<pre><code>{e(block)}</code></pre>
+<p>Linux/macOS:</p>
+<pre class="menor"><code>{e(unix)}</code></pre>
+<p>Windows (PowerShell):</p>
+<pre class="menor"><code>{e(win)}</code></pre>
+<h2>Passos</h2>
+<ol>{steps}</ol>
+<p>{e(reach)}</p>
+{alert}
+</main>
+</body>
+</html>
+"""
+
+
+def gravar_pagina(info: dict[str, Any], caminho: Path | None = None) -> Path:
+    """Write the students' page (turma.html in the state directory unless told otherwise); return its path."""
+    path = caminho or state_dir() / PAGE_NAME
+    write_atomic(path, pagina(info))
+    return path
