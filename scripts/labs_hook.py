@@ -79,7 +79,24 @@ def page(notebook: Path) -> tuple[str, dict[str, bytes]]:
         f"    [Baixe o notebook `{notebook.name}`]({notebook.name}){{ download }} ou, no repositório do curso,\n"
         f"    rode `make labs` e abra `{notebook.name}` no JupyterLab.\n"
     )
-    return title + banner + rest, dict(resources.get("outputs", {}))
+    images = {name: smaller_png(data) if name.endswith(".png") else data
+              for name, data in resources.get("outputs", {}).items()}
+    return title + banner + rest, images
+
+
+def smaller_png(data: bytes) -> bytes:
+    """The plot with a palette of 256 colours (a matplotlib figure has few), when that makes the file smaller:
+    a lab page is read on phones and must stay light."""
+    import io
+
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as image:
+        if image.mode not in ("RGB", "RGBA"):
+            return data
+        out = io.BytesIO()
+        image.quantize(colors=256, method=Image.Quantize.FASTOCTREE).save(out, "PNG", optimize=True)
+    return out.getvalue() if len(out.getvalue()) < len(data) else data
 
 
 def _plot_descriptions(nb: nbformat.NotebookNode) -> list[str]:

@@ -3,8 +3,13 @@
 - Images in the content get their real width and height (no layout shift while they load) and
   `decoding="async"`; every image after the first one of a page gets `loading="lazy"`. The first one stays
   eager, because it is often the largest thing on screen.
-- mkdocs-glightbox puts its script in <head>, where it blocks the first paint; it is moved to the end of
-  <body>, right before the script that starts the lightbox.
+- Code blocks get their number of lines (`style="--code-lines: N"`): docs/stylesheets/extra.css skips the
+  styling and layout of the code blocks that are off screen (`content-visibility: auto`) and reserves their height
+  from that number, so the page does not jump when they are drawn.
+- mkdocs-glightbox adds its stylesheet and scripts to every page; pages without a zoomable image lose them, and on
+  the others its script is moved from <head>, where it blocks the first paint, to the end of <body>, right before
+  the script that starts the lightbox. Both get the type text/x-after-paint: overrides/main.html runs them after
+  the theme's bundle, once the page is painted.
 """
 
 from __future__ import annotations
@@ -18,6 +23,15 @@ IMG = re.compile(r"<img\b[^>]*>")
 SRC = re.compile(r'\bsrc="([^"]+)"')
 GLIGHTBOX_SCRIPT = re.compile(r'<script src="[^"]*glightbox\.min\.js"></script>')
 GLIGHTBOX_INIT = '<script id="init-glightbox">'
+AFTER_PAINT = 'type="text/x-after-paint"'  # run by the loader in overrides/main.html
+GLIGHTBOX_ASSETS = re.compile(
+    r'<link href="[^"]*glightbox\.min\.css" rel="stylesheet">'
+    r'|<style id="glightbox-style">.*?</style>'
+    r'|<script src="[^"]*glightbox\.min\.js"></script>'
+    r'|<script id="init-glightbox">.*?</script>',
+    re.S,
+)
+CODE_BLOCK = re.compile(r'(<div class="(?:[^"]*\s)?highlight(?:\s[^"]*)?")(>.*?</code>)', re.S)
 
 _sources: dict[str, str] = {}
 _sizes: dict[str, tuple[int, int]] = {}
@@ -69,13 +83,29 @@ def sized_images(html: str, page_dest: str) -> str:
     return IMG.sub(rewrite, html)
 
 
+def counted_code_lines(html: str) -> str:
+    """Adds the number of lines of each highlighted code block as the CSS variable --code-lines."""
+
+    def rewrite(match: re.Match) -> str:
+        opening, rest = match.groups()
+        if "style=" in opening:
+            return match.group(0)
+        lines = rest[rest.find("<code"):].removesuffix("</code>").rstrip("\n").count("\n") + 1
+        return f'{opening} style="--code-lines: {lines}"{rest}'
+
+    return CODE_BLOCK.sub(rewrite, html)
+
+
 def on_page_content(html, page, config, files):
-    return sized_images(html, page.file.dest_uri)
+    return counted_code_lines(sized_images(html, page.file.dest_uri))
 
 
 def on_post_page(output, page, config):
+    if 'class="glightbox"' not in output:
+        return GLIGHTBOX_ASSETS.sub("", output)
     script = GLIGHTBOX_SCRIPT.search(output)
     if script and GLIGHTBOX_INIT in output:
         output = output.replace(script.group(0), "", 1)
-        output = output.replace(GLIGHTBOX_INIT, script.group(0) + GLIGHTBOX_INIT, 1)
+        deferred = script.group(0).replace("<script ", f"<script {AFTER_PAINT} ", 1)
+        output = output.replace(GLIGHTBOX_INIT, deferred + GLIGHTBOX_INIT.replace(">", f" {AFTER_PAINT}>", 1), 1)
     return output

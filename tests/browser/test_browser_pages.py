@@ -6,9 +6,10 @@ from __future__ import annotations
 from urllib.parse import urlparse
 
 import pytest
-from conftest import wait_until_search_is_ready
+from conftest import ROOT, wait_until_search_is_ready
 
 LOCAL_SCHEMES = {"data", "blob", "about"}
+LAB_PAGES = {f"laboratorios/{notebook.stem}/" for notebook in (ROOT / "labs").glob("[0-9][0-9]-*.ipynb")}
 
 
 def site_pages(built_site) -> list[str]:
@@ -25,6 +26,7 @@ def site_pages(built_site) -> list[str]:
 def test_every_page_loads_without_errors_or_outside_requests(built_site, site_url, context):
     pages = site_pages(built_site)
     assert len(pages) >= 20, pages
+    assert LAB_PAGES and LAB_PAGES <= set(pages), "as páginas dos laboratórios também devem ser visitadas"
     problems: list[str] = []
     outside: set[str] = set()
 
@@ -107,6 +109,22 @@ def test_diagrams_are_visible_and_zoom_on_click(page, site_url):
     page.locator(".glightbox-container").wait_for(state="detached")
 
 
+def test_lightbox_loads_only_on_pages_with_zoomable_images(page, site_url):
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(site_url, wait_until="load")
+    assert not [url for url in requested if "glightbox" in url], "a página inicial não tem imagens para ampliar"
+    page.goto(site_url + "escolha/ec2-fargate-spot/", wait_until="load")
+    page.wait_for_function("typeof GLightbox === 'function'")  # loaded after the first paint, with the bundle
+    assert [url for url in requested if url.endswith("glightbox.min.js")]
+
+
+HEADER_HEX = (
+    "'#' + getComputedStyle(document.querySelector('.md-header')).backgroundColor.match(/\\d+/g).slice(0, 3)"
+    ".map(value => (+value).toString(16).padStart(2, '0')).join('')"
+)
+
+
 def scheme(page) -> str:
     return page.locator("body").get_attribute("data-md-color-scheme")
 
@@ -116,17 +134,31 @@ def background(page) -> str:
 
 
 def test_light_dark_toggle_switches_and_is_remembered(page, site_url):
-    page.goto(site_url)
+    page.goto(site_url, wait_until="load")
     assert scheme(page) == "default"
     light = background(page)
     page.get_by_title("Mudar para o modo escuro").click()
     page.wait_for_function("document.body.dataset.mdColorScheme === 'slate'")
     assert background(page) != light
+    # The browser's bar takes the header's colour, as with the theme's own palette component.
+    page.wait_for_function(f"document.querySelector('meta[name=theme-color]')?.content === {HEADER_HEX}")
     page.goto(site_url + "glossario/")
     assert scheme(page) == "slate", "a escolha do modo escuro deve valer nas outras páginas"
     page.get_by_title("Mudar para o modo claro").click()
     page.wait_for_function("document.body.dataset.mdColorScheme === 'default'")
     assert background(page) == light
+
+
+def test_first_visit_follows_the_system_dark_mode(browser, site_url):
+    context = browser.new_context(locale="pt-BR", color_scheme="dark")
+    try:
+        page = context.new_page()
+        page.goto(site_url)
+        assert scheme(page) == "slate"
+        assert page.get_by_title("Mudar para o modo claro").is_visible()
+        assert not page.get_by_title("Mudar para o modo escuro").is_visible()
+    finally:
+        context.close()
 
 
 def test_navigation_on_a_390px_phone(browser, site_url):
