@@ -36,6 +36,7 @@ bench: setup
 	$(BIN)/python scripts/bench_ecslab.py
 	$(BIN)/python scripts/bench_emulator.py
 	$(BIN)/python scripts/bench_labs.py
+	$(BIN)/python scripts/bench_turma.py
 
 lighthouse: setup-tests
 	$(BIN)/python scripts/bench_lighthouse.py

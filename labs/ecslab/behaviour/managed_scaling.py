@@ -38,11 +38,36 @@ def place_waiting(world: World, at: float) -> None:
             tasks.assign_instance(task, task_definition, placed[0].container_instance, placed[0].host_ports, at)
 
 
-def _group_for(world: World, arn: str) -> Any:
+def _group_for(world: World, arn: str, index: dict[str, Any] | None = None) -> Any:
+    if index is not None and arn in index:
+        return index[arn]
     for group in world.autoscaling.autoscaling_groups.values():
         if arn and (arn == group.arn or arn == group.name or arn.endswith(f"autoScalingGroupName/{group.name}")):
             return group
     return None
+
+
+def _group_index(world: World) -> dict[str, Any]:
+    """Groups by ARN and by name, the first one winning as in _group_for's scan (moto builds the ARN each time)."""
+    index: dict[str, Any] = {}
+    for group in world.autoscaling.autoscaling_groups.values():
+        index.setdefault(group.arn, group)
+        index.setdefault(group.name, group)
+    return index
+
+
+def _hosting(world: World) -> set[str]:
+    """EC2 instance ids of the container instances that hold a task not yet STOPPED."""
+    found: set[str] = set()
+    for cluster_tasks in world.ecs.tasks.values():
+        for task in cluster_tasks.values():
+            if not task.container_instance_arn or state.status(task) == "STOPPED":
+                continue
+            instances = world.ecs.container_instances.get(task.cluster_name, {})
+            ci = instances.get(task.container_instance_arn.split("/")[-1])
+            if ci is not None:
+                found.add(ci.ec2_instance_id)
+    return found
 
 
 def _instance_type(group: Any) -> str:
@@ -52,19 +77,16 @@ def _instance_type(group: Any) -> str:
         return "m5.large"
 
 
-def _needed(world: World, group: Any, provider_name: str) -> int:
-    """M: instances running this provider's tasks, plus those the waiting tasks need."""
+def _needed(world: World, group: Any, provider_name: str, hosting: set[str] | None = None,
+            waiting_all: list[Any] | None = None) -> int:
+    """M: instances running this provider's tasks, plus those the waiting tasks need.
+
+    `hosting` (see _hosting) and `waiting_all` (see waiting_tasks) may be passed in when computed once for every
+    provider: setting one group's desired capacity changes neither."""
     members = {s.instance.id for s in group.instance_states if s.instance.state not in ("terminated", "shutting-down")}
-    busy: set[str] = set()
-    for cluster_tasks in world.ecs.tasks.values():
-        for task in cluster_tasks.values():
-            if task.last_status == "STOPPED" or not task.container_instance_arn:
-                continue
-            instances = world.ecs.container_instances.get(task.cluster_name, {})
-            ci = instances.get(task.container_instance_arn.split("/")[-1])
-            if ci is not None and ci.ec2_instance_id in members:
-                busy.add(ci.ec2_instance_id)
-    waiting = [t for t in waiting_tasks(world) if t.capacity_provider_name == provider_name]
+    busy = members & (_hosting(world) if hosting is None else hosting)
+    waiting = [t for t in (waiting_tasks(world) if waiting_all is None else waiting_all)
+               if t.capacity_provider_name == provider_name]
     if not waiting:
         return len(busy)
     cpu, memory = placement.resources_for(_instance_type(group))
@@ -90,9 +112,15 @@ def protect(world: World, group: Any) -> None:
 
 
 def scale(world: World, at: float) -> None:
-    for provider in list(world.ecs.capacity_providers.values()):
+    providers = list(world.ecs.capacity_providers.values())
+    if not providers:
+        return
+    index = _group_index(world)
+    hosting: set[str] | None = None
+    waiting_all: list[Any] | None = None
+    for provider in providers:
         settings = provider.auto_scaling_group_provider or {}
-        group = _group_for(world, settings.get("autoScalingGroupArn", ""))
+        group = _group_for(world, settings.get("autoScalingGroupArn", ""), index)
         if group is None:
             continue
         if settings.get("managedTerminationProtection") == "ENABLED":
@@ -102,7 +130,9 @@ def scale(world: World, at: float) -> None:
             continue
         record = state.get(provider) or state.put(provider, ProviderSim())
         target = min(max(int(scaling.get("targetCapacity") or 100), 1), 100)
-        wanted = math.ceil(_needed(world, group, provider.name) * 100 / target)
+        if hosting is None or waiting_all is None:
+            hosting, waiting_all = _hosting(world), waiting_tasks(world)
+        wanted = math.ceil(_needed(world, group, provider.name, hosting, waiting_all) * 100 / target)
         current = group.desired_capacity or 0
         step = wanted - current
         if step > 0:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 import math
 
-from ecslab.behaviour import load, scheduler, tasks
+from ecslab.behaviour import load, scheduler, state, tasks
 from ecslab.behaviour.clock import clock
 from ecslab.behaviour.world import World
 
@@ -29,7 +29,7 @@ def active(world: World) -> bool:
     if world.cloudwatch.alarms:
         return True
     return any(
-        task.last_status == "RUNNING" and tasks.sim(task).service_key
+        state.status(task) == "RUNNING" and tasks.sim(task).service_key
         for cluster_tasks in world.ecs.tasks.values() for task in cluster_tasks.values()
     )
 
@@ -62,7 +62,7 @@ def publish(world: World, at: float) -> None:
     for service in list(world.ecs.services.values()):
         if service.status == "INACTIVE":
             continue
-        running = sum(1 for t in scheduler.service_tasks(world, service) if t.last_status == "RUNNING")
+        running = sum(1 for t in scheduler.service_tasks(world, service) if state.status(t) == "RUNNING")
         if not running:
             continue
         cpu = load.cpu_per_task(service, running, at)

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ecslab.behaviour import tasks
+from ecslab.behaviour import state, tasks
 from ecslab.behaviour.tasks import is_alive
 
 # instance type -> (CPU units, MiB the agent registers: the instance's memory minus what the OS and agent keep)
@@ -101,14 +101,14 @@ def usage_by_instance(backend: Any, cluster_name: str) -> dict[str, Usage]:
     result: dict[str, Usage] = {}
     for task in backend.tasks.get(cluster_name, {}).values():
         arn = task.container_instance_arn
-        if not arn or task.last_status == "STOPPED":
+        if not arn or state.status(task) == "STOPPED":
             continue
         record = tasks.sim(task)
         use = result.setdefault(arn, Usage())
         use.cpu += record.cpu
         use.memory += record.memory
         use.ports.update(record.host_ports)
-        if task.last_status == "RUNNING":
+        if state.status(task) == "RUNNING":
             use.running += 1
         else:
             use.pending += 1

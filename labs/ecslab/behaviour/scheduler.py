@@ -70,32 +70,48 @@ def service_tasks(world: World, service: Any) -> list[Any]:
     return [task for task in world.cluster_tasks(service.cluster_name) if tasks.sim(task).service_key == key]
 
 
+def tasks_by_service(world: World) -> dict[tuple[str, str], list[Any]]:
+    """service_tasks for every service at once, keyed by (cluster name, service key): one pass over the tasks."""
+    found: dict[tuple[str, str], list[Any]] = {}
+    for cluster_name, cluster_tasks in world.ecs.tasks.items():
+        for task in cluster_tasks.values():
+            key = tasks.sim(task).service_key
+            if key is not None:
+                found.setdefault((cluster_name, key), []).append(task)
+    return found
+
+
 def _not_running_first(task: Any) -> tuple[int, float]:
-    return (1 if task.last_status == "RUNNING" else 0, -tasks.sim(task).created_at)
+    return (1 if state.status(task) == "RUNNING" else 0, -tasks.sim(task).created_at)
 
 
-def converge(world: World, service: Any, at: float) -> None:
+def converge(world: World, service: Any, at: float, known_tasks: list[Any] | None = None) -> None:
+    """`known_tasks`: the service's tasks (service_tasks) when the caller grouped them for every service."""
     if service.status == "INACTIVE" or not service.deployments:
         return
     if service.scheduling_strategy == "DAEMON":
         converge_daemon(world, service, at)
         return
     record = sim(service)
-    cluster = world.ecs.clusters.get(service.cluster_name)
-    primary = service.deployments[0]
-    desired = 0 if service.status == "DRAINING" else service.desired_count
-    primary["desiredCount"] = desired
     draining = {
         ci.container_instance_arn
         for ci in world.ecs.container_instances.get(service.cluster_name, {}).values()
         if ci.status != "ACTIVE"
     }
-    alive = [task for task in service_tasks(world, service) if tasks.is_alive(task)]
+    all_tasks = service_tasks(world, service) if known_tasks is None else known_tasks
+    if record.quiet is not None and record.quiet == _inputs(world, service, record, all_tasks, draining):
+        return  # nothing it reads changed since a converge that only refreshed: this one would do nothing either
+    cluster = world.ecs.clusters.get(service.cluster_name)
+    primary = service.deployments[0]
+    desired = 0 if service.status == "DRAINING" else service.desired_count
+    primary["desiredCount"] = desired
+    alive = [task for task in all_tasks if tasks.is_alive(task)]
     keepers = [t for t in alive if t.started_by == primary["id"] and t.container_instance_arn not in draining]
     leavers = [t for t in alive if t not in keepers]
     floor = validation.healthy_floor(desired, record.minimum_healthy_percent)
     ceiling = validation.total_ceiling(desired, record.maximum_percent)
     stopped: list[Any] = []
+    excess: list[Any] = []
 
     if len(keepers) > desired:
         excess = sorted(keepers, key=_not_running_first)[: len(keepers) - desired]
@@ -104,21 +120,40 @@ def converge(world: World, service: Any, at: float) -> None:
         keepers = [t for t in keepers if t not in excess]
 
     room = min(desired - len(keepers), ceiling - len(keepers) - len(leavers))
+    started: list[Any] = []
     if room > 0 and cluster is not None:
-        _start(world, service, cluster, primary, room, alive, at)
+        started = _start(world, service, cluster, primary, room, alive, at)
 
-    healthy = sum(1 for t in keepers + leavers if t.last_status == "RUNNING")
+    healthy = sum(1 for t in keepers + leavers if state.status(t) == "RUNNING")
     stoppable = healthy - floor
     for task in sorted(leavers, key=_not_running_first):
-        if task.last_status != "RUNNING" or stoppable > 0:
+        if state.status(task) != "RUNNING" or stoppable > 0:
             reason = messages.scaling_activity(task.started_by if task.started_by else primary["id"])
             if tasks.request_stop(task, at, reason, messages.STOP_SCHEDULER):
                 stopped.append(task)
-            if task.last_status == "RUNNING":
+            if state.status(task) == "RUNNING":
                 stoppable -= 1
     if stopped:
         post_event(service, messages.stopped_tasks(service.name, stopped), at)
-    refresh(world, service, at)
+    refresh(world, service, at, all_tasks + started)
+    # Nothing to start, stop or move off an instance: what is left (refresh) gives the same result until an input
+    # changes. A converge that tried to start tasks is never skipped (placement and its events depend on time).
+    quiet = not excess and not leavers and room <= 0
+    record.quiet = _inputs(world, service, record, all_tasks, draining) if quiet else None
+
+
+_DEPLOYMENT_KEYS = ("id", "status", "taskDefinition", "desiredCount", "runningCount", "pendingCount", "rolloutState")
+
+
+def _inputs(world: World, service: Any, record: ServiceSim, all_tasks: list[Any], draining: set[str]) -> tuple:
+    """Everything converge reads and refresh writes, for a service with nothing to start or stop."""
+    return (
+        service.status, service.desired_count, service.running_count, service.pending_count,
+        service.cluster_name in world.ecs.clusters, frozenset(draining),
+        record.minimum_healthy_percent, record.maximum_percent, record.steady,
+        tuple(tuple(d.get(k) for k in _DEPLOYMENT_KEYS) for d in service.deployments),
+        tuple((t.id, t.desired_status, state.status(t), t.started_by, t.container_instance_arn) for t in all_tasks),
+    )
 
 
 def converge_daemon(world: World, service: Any, at: float) -> None:
@@ -153,7 +188,8 @@ def converge_daemon(world: World, service: Any, at: float) -> None:
 
 
 def _start(world: World, service: Any, cluster: Any, deployment: dict[str, Any], count: int, alive: list,
-           at: float, extra_constraints: list[dict[str, Any]] | None = None) -> None:
+           at: float, extra_constraints: list[dict[str, Any]] | None = None) -> list[Any]:
+    """Launch up to `count` tasks of the deployment; returns the tasks created."""
     record = sim(service)
     request = LaunchRequest(
         cluster=cluster,
@@ -180,12 +216,16 @@ def _start(world: World, service: Any, cluster: Any, deployment: dict[str, Any],
             record.last_problem, record.last_problem_at = result.problem, at
     else:
         record.last_problem = None
+    return result.tasks
 
 
-def refresh(world: World, service: Any, at: float) -> None:
-    """Counts, finished deployments, rollout state, and the steady-state event."""
+def refresh(world: World, service: Any, at: float, all_tasks: list[Any] | None = None) -> None:
+    """Counts, finished deployments, rollout state, and the steady-state event.
+
+    `all_tasks`: the service's tasks when the caller has them already (service_tasks plus those it started)."""
     record = sim(service)
-    all_tasks = service_tasks(world, service)
+    if all_tasks is None:
+        all_tasks = service_tasks(world, service)
     by_deployment: dict[str, list[Any]] = {}
     for task in all_tasks:
         by_deployment.setdefault(task.started_by, []).append(task)
@@ -195,16 +235,16 @@ def refresh(world: World, service: Any, at: float) -> None:
             service.deployments.remove(deployment)
     for deployment in service.deployments:
         mine = [t for t in by_deployment.get(deployment["id"], []) if tasks.is_alive(t)]
-        running = sum(1 for t in mine if t.last_status == "RUNNING")
+        running = sum(1 for t in mine if state.status(t) == "RUNNING")
         pending = len(mine) - running
         if (deployment["runningCount"], deployment["pendingCount"]) != (running, pending):
             deployment["runningCount"], deployment["pendingCount"] = running, pending
             deployment["updatedAt"] = tasks.ts(at)
         if deployment is not primary:
             deployment["desiredCount"] = len(mine)
-    service.running_count = sum(1 for t in all_tasks if t.last_status == "RUNNING")
-    service.pending_count = sum(1 for t in all_tasks if tasks.is_alive(t) and t.last_status != "RUNNING")
-    if service.status == "DRAINING" and not any(t.last_status != "STOPPED" for t in all_tasks):
+    service.running_count = sum(1 for t in all_tasks if state.status(t) == "RUNNING")
+    service.pending_count = sum(1 for t in all_tasks if tasks.is_alive(t) and state.status(t) != "RUNNING")
+    if service.status == "DRAINING" and not any(state.status(t) != "STOPPED" for t in all_tasks):
         service.status = "INACTIVE"
         return
     done = len(service.deployments) == 1 and primary["runningCount"] == primary["desiredCount"] \

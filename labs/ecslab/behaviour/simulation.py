@@ -10,8 +10,9 @@ from __future__ import annotations
 import sys
 import traceback
 
-from ecslab.behaviour import agent, alarms, asg, managed_scaling, metrics, placement, scheduler, spot, tasks
+from ecslab.behaviour import agent, alarms, asg, managed_scaling, metrics, placement, scheduled, scheduler, spot, tasks
 from ecslab.behaviour.clock import clock
+from ecslab.behaviour.state import status as task_status
 from ecslab.behaviour.world import World, worlds
 
 MAX_STEPS = 20000
@@ -34,7 +35,8 @@ def next_event(world: World, after: float) -> float | None:
         if (record := tasks.sim(task)).next_at is not None
     ]
     for upcoming in (agent.next_registration(world, after), spot.next_termination(world, after),
-                     managed_scaling.next_decision(world, after), metrics.next_tick(world, after)):
+                     managed_scaling.next_decision(world, after), metrics.next_tick(world, after),
+                     scheduled.next_run(world, after)):
         if upcoming is not None:
             times.append(upcoming)
     return min(times) if times else None
@@ -65,13 +67,16 @@ def reconcile_world(world: World, now: float) -> None:
 
 
 def converge(world: World, at: float) -> None:
+    scheduled.run_due(world, at)
     spot.terminate_due(world, at)
     agent.sync(world, at)
     asg.replace_terminated(world)
     managed_scaling.place_waiting(world, at)
+    by_service = scheduler.tasks_by_service(world)  # a service's converge only adds tasks of its own
     for service in list(world.ecs.services.values()):
         try:
-            scheduler.converge(world, service, at)
+            own = by_service.get((service.cluster_name, scheduler.service_key(service)), [])
+            scheduler.converge(world, service, at, own)
         except Exception as exc:  # one broken service (say, its task definition was deleted) must not stop others
             _report_once(service.arn, exc)
     managed_scaling.scale(world, at)
@@ -90,19 +95,23 @@ def _report_once(where: str, exc: Exception) -> None:
 
 def derive(world: World) -> None:
     """The counters moto keeps by hand, recomputed from the tasks and instances themselves."""
+    active_services: dict[str, int] = {}
+    for service in world.ecs.services.values():
+        if service.status == "ACTIVE":
+            active_services[service.cluster_name] = active_services.get(service.cluster_name, 0) + 1
     for name, cluster in world.ecs.clusters.items():
-        cluster_tasks = world.cluster_tasks(name)
-        cluster.running_tasks_count = sum(1 for t in cluster_tasks if t.last_status == "RUNNING")
-        cluster.pending_tasks_count = sum(
-            1 for t in cluster_tasks if tasks.is_alive(t) and t.last_status != "RUNNING"
-        )
+        running = pending = 0
+        for task in world.ecs.tasks.get(name, {}).values():
+            if task_status(task) == "RUNNING":
+                running += 1
+            elif tasks.is_alive(task):
+                pending += 1
+        cluster.running_tasks_count, cluster.pending_tasks_count = running, pending
         # moto indexes container_instances[cluster] in several calls (update_container_instances_state,
         # describe_container_instances, put_attributes): a KeyError for a cluster that never had an instance
         instances = world.ecs.container_instances.setdefault(name, {})
         cluster.registered_container_instances_count = len(instances)
-        cluster.active_services_count = sum(
-            1 for s in world.ecs.services.values() if s.cluster_name == name and s.status == "ACTIVE"
-        )
+        cluster.active_services_count = active_services.get(name, 0)
         usage = placement.usage_by_instance(world.ecs, name)
         for ci in instances.values():
             placement.refresh_instance(ci, usage.get(ci.container_instance_arn, placement.Usage()))

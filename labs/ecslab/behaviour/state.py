@@ -32,6 +32,7 @@ class ServiceSim:
     placement_constraints: list[dict[str, Any]] = field(default_factory=list)
     capacity_provider_strategy: list[dict[str, Any]] = field(default_factory=list)
     steady: bool = False
+    quiet: tuple | None = None  # the inputs of the last converge that had nothing to start or stop (see scheduler)
     last_problem: str | None = None
     last_problem_at: float = -1e18
     load_cpu: float | None = None  # the service's CPU load (%) set through /ecslab/carga; None: the default load
@@ -73,6 +74,14 @@ class WorldSim:
 
 def get(obj: Any) -> Any:
     return getattr(obj, ATTR, None)
+
+
+def status(task: Any) -> str:
+    """A task's lastStatus, read without moto's state manager (a lookup per read, the simulation's hottest line).
+
+    patches.py turns moto's `ecs::task` transitions off, so the stored value is the status."""
+    value = task.__dict__.get("_status")
+    return value if value is not None else task.last_status
 
 
 def put(obj: Any, value: Any) -> Any:
