@@ -27,6 +27,7 @@ from typing import Any
 
 from ecslab import naming
 from ecslab.errors import ErroLab
+from ecslab.provision.iam import get_or_create_role
 from ecslab.session import Sessao, client_error_code
 
 # --- Spot interruptions through AWS FIS ----------------------------------------------------------------------
@@ -62,13 +63,6 @@ def fargate_spot_on_aws() -> ErroLab:
     )
 
 
-def _trust_fis() -> str:
-    return json.dumps({
-        "Version": "2012-10-17",
-        "Statement": [{"Effect": "Allow", "Principal": {"Service": "fis.amazonaws.com"}, "Action": "sts:AssumeRole"}],
-    })
-
-
 def fis_policy(s: Sessao, account: str) -> str:
     """What the FIS role may do: interrupt Spot instances tagged for this student, and describe instances."""
     partition = s.client("iam").meta.partition
@@ -88,18 +82,8 @@ def ensure_fis_role(s: Sessao, account: str, sleep: Callable[[float], None] = ti
     """The role `<aluno>-04-fis` FIS assumes (idempotent); returns its ARN."""
     iam = s.client("iam")
     role_name = naming.name(s.aluno, LAB, FIS_ROLE_SUFFIX)
-    created = False
-    try:
-        arn = iam.get_role(RoleName=role_name)["Role"]["Arn"]
-    except Exception as exc:
-        if client_error_code(exc) != "NoSuchEntity":
-            raise
-        arn = iam.create_role(
-            RoleName=role_name, AssumeRolePolicyDocument=_trust_fis(),
-            Description="ecslab: AWS FIS envia interrupcoes Spot para as instancias do aluno",
-            Tags=naming.tags_kv(s.aluno, LAB, role_name),
-        )["Role"]["Arn"]
-        created = True
+    arn, created = get_or_create_role(s, LAB, FIS_ROLE_SUFFIX, "fis.amazonaws.com",
+                                      "ecslab: AWS FIS envia interrupcoes Spot para as instancias do aluno")
     try:
         iam.put_role_policy(RoleName=role_name, PolicyName=FIS_POLICY_NAME, PolicyDocument=fis_policy(s, account))
     except Exception:

@@ -28,18 +28,26 @@ class PerfisIam:
     perfil_instancia_arn: str
 
 
-def ensure_role(s: Sessao, lab: str, suffix: str, service: str, policy_arn: str, description: str) -> str:
+def get_or_create_role(s: Sessao, lab: str, suffix: str, service: str, description: str) -> tuple[str, bool]:
+    """The student's role `<aluno>-<lab>-<suffix>` that `service` assumes: (ARN, whether it was created now)."""
     iam = s.client("iam")
     role_name = naming.name(s.aluno, lab, suffix)
     try:
-        arn = iam.get_role(RoleName=role_name)["Role"]["Arn"]
+        return iam.get_role(RoleName=role_name)["Role"]["Arn"], False
     except Exception as exc:
         if client_error_code(exc) != "NoSuchEntity":
             raise
-        arn = iam.create_role(
-            RoleName=role_name, AssumeRolePolicyDocument=_trust(service), Description=description,
-            Tags=naming.tags_kv(s.aluno, lab, role_name),
-        )["Role"]["Arn"]
+    arn = iam.create_role(
+        RoleName=role_name, AssumeRolePolicyDocument=_trust(service), Description=description,
+        Tags=naming.tags_kv(s.aluno, lab, role_name),
+    )["Role"]["Arn"]
+    return arn, True
+
+
+def ensure_role(s: Sessao, lab: str, suffix: str, service: str, policy_arn: str, description: str) -> str:
+    iam = s.client("iam")
+    role_name = naming.name(s.aluno, lab, suffix)
+    arn, _ = get_or_create_role(s, lab, suffix, service, description)
     attached = iam.list_attached_role_policies(RoleName=role_name)["AttachedPolicies"]
     if not any(p["PolicyArn"] == policy_arn for p in attached):
         iam.attach_role_policy(RoleName=role_name, PolicyArn=policy_arn)
