@@ -53,10 +53,10 @@ def test_decision_matrix_rules():
 
 def test_simulations_explain_themselves_off_the_emulator():
     s = Sessao(Config(backend="aws", regiao="us-east-1", aluno="teste"))
-    with pytest.raises(ErroLab, match="FIS"):
+    with pytest.raises(ErroLab, match="Id de instância inválido"):  # refused before any AWS call
         simular_interrupcao_spot(instancia="i-123", sessao=s)
-    with pytest.raises(ErroLab, match="tráfego real"):
-        simular_carga("c", "s", 80, sessao=s)
+    with pytest.raises(ErroLab, match="FIS"):  # FIS has no Spot interruption for Fargate tasks
+        simular_interrupcao_spot(tarefa="arn:aws:ecs:us-east-1:123456789012:task/c/abc", sessao=s)
     with pytest.raises(ErroLab):
         simular_interrupcao_spot(sessao=s)
     with pytest.raises(ErroLab):

@@ -96,8 +96,6 @@ class EmulatorApp:
             behaviour.install()  # imports moto's ECS, EC2, ASG and ELBv2 models; most calls wait for it
         except Exception as exc:
             print(f"camada de comportamento do ECS não instalada: {exc!r}", file=sys.stderr, flush=True)
-        finally:
-            self.behaviour_ready.set()
         try:
             from moto import backends
 
@@ -115,6 +113,9 @@ class EmulatorApp:
         except Exception as exc:  # warming is an optimisation; never kill the server for it
             print(f"aquecimento incompleto: {exc!r}", file=sys.stderr, flush=True)
         finally:
+            # Calls wait until warming ends too: moto's models import each other in cycles, and a request thread
+            # importing one while this thread is half-way through another sees a partly initialised module.
+            self.behaviour_ready.set()
             self.warm.set()
 
 
