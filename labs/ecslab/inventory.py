@@ -61,7 +61,8 @@ def _ec2(s: Sessao, lab: str | None) -> list[dict[str, Any]]:
             out.append(_item("gateway-nat", nat["NatGatewayId"], name_of(nat), lab_of(nat), vpc=nat.get("VpcId", "")))
     for addr in ours(ec2.describe_addresses(Filters=filters)["Addresses"]):
         out.append(_item("ip-elastico", addr["AllocationId"], name_of(addr), lab_of(addr)))
-    for lt in _pages(ec2, "describe_launch_templates", "LaunchTemplates"):
+    # By tag: moto answers at most 15 templates with no NextToken when unfiltered (a class holds more).
+    for lt in _pages(ec2, "describe_launch_templates", "LaunchTemplates", Filters=filters):
         owner = naming.owner(lt["LaunchTemplateName"])
         if owner and owner[0] == s.aluno and (lab is None or owner[1] == lab):
             out.append(_item("modelo-de-execucao", lt["LaunchTemplateId"], lt["LaunchTemplateName"], owner[1]))
