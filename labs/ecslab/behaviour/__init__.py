@@ -24,12 +24,12 @@ def installed() -> bool:
     return _installed
 
 
-def reconcile() -> None:
+def reconcile(read_only: bool = False) -> None:
     if not _installed:
         return
     from ecslab.behaviour import simulation
 
-    simulation.reconcile()
+    simulation.reconcile(read_only=read_only)
 
 
 __all__ = ["install", "installed", "reconcile", "wrap"]

@@ -37,6 +37,17 @@ def check_subnets(world: World, network_configuration: dict[str, Any] | None) ->
         ) from None
 
 
+def with_default_security_group(world: World, network_configuration: dict[str, Any] | None) -> Any:
+    """awsvpc without securityGroups: AWS uses the default security group of the subnets' VPC (moto: KeyError)."""
+    config = (network_configuration or {}).get("awsvpcConfiguration")
+    if not config or config.get("securityGroups") or not config.get("subnets"):
+        return network_configuration
+    vpc_id = world.ec2.get_subnet(config["subnets"][0]).vpc_id
+    default = world.ec2.get_default_security_group(vpc_id)
+    return {**network_configuration,
+            "awsvpcConfiguration": {**config, "securityGroups": [default.id] if default else []}}
+
+
 def check_strategy(strategy: list[dict[str, Any]], task_definition: Any, backend: Any) -> None:
     names = [item.get("capacityProvider") for item in strategy]
     fargate = [name for name in names if name in capacity.FARGATE_PROVIDERS]
@@ -77,6 +88,7 @@ def run_task(backend: Any, params: dict[str, Any]) -> tuple[list[Any], list[dict
     if not strategy:
         launch_type = launch_type or "EC2"
     check_launch(world, task_definition, launch_type, strategy, params.get("networkConfiguration"))
+    params["networkConfiguration"] = with_default_security_group(world, params.get("networkConfiguration"))
     count = int(params.get("count") or 1)
     if not 1 <= count <= 10:
         raise InvalidParameterException("The count must be between 1 and 10.")
@@ -173,6 +185,7 @@ def create_service(backend: Any, params: dict[str, Any]) -> Any:
     if not strategy:
         launch_type = launch_type or "EC2"
     check_launch(world, task_definition, launch_type, strategy, params.get("networkConfiguration"))
+    params["networkConfiguration"] = with_default_security_group(world, params.get("networkConfiguration"))
     minimum, maximum = validation.check_deployment_configuration(params.get("deploymentConfiguration"))
     desired = int(params.get("desiredCount") or 0)
     service = backend.create_service(
@@ -248,10 +261,11 @@ def update_service(backend: Any, params: dict[str, Any]) -> Any:
     launch_type = None if (strategy if strategy is not None else record.capacity_provider_strategy) \
         else (service.launch_type or "EC2")
     network = params.get("networkConfiguration")
-    if network is not None and network != service.network_configuration:
-        redeploy = True
     check_launch(world, task_definition, launch_type, strategy if strategy is not None
                  else record.capacity_provider_strategy, network or service.network_configuration)
+    network = with_default_security_group(world, network)
+    if network is not None and network != service.network_configuration:
+        redeploy = True
     if params.get("deploymentConfiguration") is not None:
         current = {"minimumHealthyPercent": record.minimum_healthy_percent, "maximumPercent": record.maximum_percent}
         current.update(params["deploymentConfiguration"])

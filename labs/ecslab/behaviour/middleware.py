@@ -1,4 +1,5 @@
-"""`wrap(app)`: one lock around each request, the world reconciled first, no HTTP 500 page ever."""
+"""`wrap(app)`: one lock around each request, the world reconciled first, no HTTP 500 page ever; calls that would
+reset a class emulator are refused from other machines."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import traceback
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from ecslab.behaviour import requests
 from ecslab.behaviour.clock import clock
 from ecslab.behaviour.errors import error_response
 
@@ -17,14 +19,19 @@ SPOT_PATH = "/ecslab/interrupcao-spot"
 RESET_PATH = "/ecslab/reset"
 LOAD_PATH = "/ecslab/carga"
 DEFAULT_ACCOUNT = "123456789012"
+LAN_REFUSAL = ("Só o instrutor, na máquina do emulador da turma (127.0.0.1), pode reiniciar o emulador. "
+               "Para apagar os seus recursos, use `ecslab limpar` ou o laboratório 99.")
 
 
 def wrap(app: Callable[..., Iterable[bytes]], lock: threading.RLock | None = None) -> Callable[..., Iterable[bytes]]:
     lock = lock or threading.RLock()
 
     def middleware(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        if requests.refused_from_lan(environ):
+            return _answer(start_response, {"erro": LAN_REFUSAL}, "403 Forbidden")
+        read = requests.is_read(environ)
         with lock:
-            safe_reconcile()
+            safe_reconcile(read_only=read)
             try:
                 if environ.get("PATH_INFO") == CLOCK_PATH:
                     return _clock(environ, start_response)
@@ -46,17 +53,29 @@ def wrap(app: Callable[..., Iterable[bytes]], lock: threading.RLock | None = Non
                 status, headers, body = error_response(environ, exc)
                 start_response(status, headers)
                 return [body]
+            finally:
+                if not read:
+                    note_write()
 
     return middleware
 
 
-def safe_reconcile() -> None:
+def safe_reconcile(read_only: bool = False) -> None:
     from ecslab.behaviour import reconcile
 
     try:
-        reconcile()
+        reconcile(read_only=read_only)
     except Exception:  # the simulation must never take the API down with it
         traceback.print_exc(file=sys.stderr)
+
+
+def note_write() -> None:
+    from ecslab.behaviour import installed
+
+    if installed():
+        from ecslab.behaviour import simulation
+
+        simulation.note_write()
 
 
 def _json_body(environ: dict[str, Any]) -> dict[str, Any]:

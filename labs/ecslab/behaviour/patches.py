@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import moto.backends as moto_backends
 import moto.ec2.utils as ec2_utils
 import moto.ecs.models as ecs_models
 from moto.applicationautoscaling.models import ApplicationAutoscalingBackend, FakeApplicationAutoscalingPolicy
@@ -20,6 +21,8 @@ from moto.cloudwatch.models import CloudWatchBackend
 from moto.cloudwatch.responses import CloudWatchResponse
 from moto.core.responses import ActionResult
 from moto.ec2.models.elastic_network_interfaces import NetworkInterface
+from moto.ec2.models.tags import TagBackend
+from moto.ec2.responses.launch_templates import LaunchTemplates
 from moto.ecs.models import EC2ContainerServiceBackend
 from moto.ecs.responses import DESCRIBE_TASKS_TAGS, EC2ContainerServiceResponse
 
@@ -129,6 +132,64 @@ def _describe_scaling_activities(self: Any) -> str:
 def _describe_alarm_history(self: Any) -> ActionResult:
     return ActionResult(alarms.describe_alarm_history(world_of(self.current_account, self.region),
                                                       self._get_params()))
+
+
+def _describe_tags(original: Callable[..., Any], self: Any,
+                   filters: dict[str, list[str]] | None = None) -> list[dict[str, str]]:
+    """Every EC2 object's tags are read through describe_tags(filters={"resource-id": [its id]}), which matches
+    a regular expression against every tag of every resource: a class's describe_instances grew with the square
+    of its resources. Exact ids are looked up instead (same answer, same order for one id)."""
+    ids = (filters or {}).get("resource-id")
+    if not ids or set(filters or {}) != {"resource-id"} or any(c in i for i in ids for c in "*?["):
+        return original(self, filters)
+    return [
+        {"resource_id": rid, "key": key, "value": value,
+         "resource_type": ec2_utils.EC2_PREFIX_TO_RESOURCE.get(ec2_utils.get_prefix(rid), "")}
+        for rid in dict.fromkeys(ids) if rid in self.tags
+        for key, value in self.tags[rid].items()
+    ]
+
+
+def _module_list(original: Callable[..., Any]) -> Any:
+    """moto's dispatcher lists its package folder on disk for every request whose host is not an AWS name."""
+    modules = tuple(original())
+
+    @functools.wraps(original)
+    def cached() -> tuple[str, ...]:
+        return modules
+
+    return cached
+
+
+LAUNCH_TEMPLATES_PAGE = 200  # AWS: MaxResults 1-200
+
+
+def _describe_launch_templates(original: Callable[..., Any]) -> Any:
+    """moto answers at most MaxResults (default 15) templates and never a NextToken: a class listing lost the rest."""
+
+    @functools.wraps(original)
+    def action(self: Any) -> ActionResult:
+        self.error_on_dryrun()
+        size = min(max(self._get_int_param("MaxResults", LAUNCH_TEMPLATES_PAGE), 1), LAUNCH_TEMPLATES_PAGE)
+        token = self._get_param("NextToken")
+        start = int(token) if token and token.isdigit() else 0
+        templates = self.ec2_backend.describe_launch_templates(
+            template_names=self._get_param("LaunchTemplateNames", []),
+            template_ids=self._get_param("LaunchTemplateIds", []),
+            filters=self._filters_from_querystring(),
+        )
+        page = templates[start:start + size]
+        result: dict[str, Any] = {"LaunchTemplates": [
+            {"CreateTime": t.create_time, "CreatedBy": f"arn:{self.partition}:iam::{self.current_account}:root",
+             "DefaultVersionNumber": t.default_version_number, "LatestVersionNumber": t.latest_version_number,
+             "LaunchTemplateId": t.id, "LaunchTemplateName": t.name, "Tags": t.tags}
+            for t in page
+        ]}
+        if start + size < len(templates):
+            result["NextToken"] = str(start + size)
+        return ActionResult(result)
+
+    return action
 
 
 @dataclass(frozen=True)
@@ -246,6 +307,12 @@ PATCHES: tuple[Patch, ...] = (
           _wrap(alarms.set_alarm_state), "history, and the new state's scaling actions run"),
     Patch(ecs_models, "random_private_ip", "(cidr: str | None = None, ipv6: bool = False) -> str",
           _replace(_no_ip), "moto.ecs.models.Task.__init__ gives the task ENI a random 10.x address"),
+    Patch(TagBackend, "describe_tags", "(self, filters: dict[str, list[str]] | None = None) -> list[dict[str, str]]",
+          _wrap(_describe_tags), "one EC2 object's tags scanned every tag of every resource (a class's hot spot)"),
+    Patch(moto_backends, "list_of_moto_modules", "() -> collections.abc.Iterable[str]",
+          _module_list, "a directory listing on disk for each request"),
+    Patch(LaunchTemplates, "describe_launch_templates", "(self) -> moto.core.responses.ActionResult",
+          _describe_launch_templates, "at most 15 templates and no NextToken (a class lost templates)"),
 )
 
 _installed = False

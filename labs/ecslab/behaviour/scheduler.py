@@ -219,6 +219,17 @@ def _start(world: World, service: Any, cluster: Any, deployment: dict[str, Any],
     return result.tasks
 
 
+def next_problem_report(world: World, after: float) -> float | None:
+    """When a placement problem still unsolved is reported again (PROBLEM_REPEAT after the last report)."""
+    times = [
+        record.last_problem_at + PROBLEM_REPEAT
+        for service in world.ecs.services.values()
+        if (record := state.get(service)) is not None and record.last_problem
+        and record.last_problem_at + PROBLEM_REPEAT > after
+    ]
+    return min(times) if times else None
+
+
 def refresh(world: World, service: Any, at: float, all_tasks: list[Any] | None = None) -> None:
     """Counts, finished deployments, rollout state, and the steady-state event.
 

@@ -3,6 +3,10 @@
 Events (task state steps, agent registrations, the minute ticks of metrics and alarms) are taken in time order;
 after each, the services converge at that instant, so a clock that jumps far ahead still sees deployments roll
 and services scale in the right order.
+
+Before a read (Describe*, List*, Get*) the pass is skipped when no call has written anything since the last pass
+and no event is due yet: nothing could have changed. In a class most calls are reads, and a full pass walks every
+student's services.
 """
 
 from __future__ import annotations
@@ -17,11 +21,27 @@ from ecslab.behaviour.world import World, worlds
 
 MAX_STEPS = 20000
 
+_writes = 0
 
-def reconcile() -> None:
+
+def note_write() -> None:
+    """A call that may have changed some world has been answered: the next call runs a full pass."""
+    global _writes
+    _writes += 1
+
+
+def reconcile(read_only: bool = False) -> None:
     now = clock().now()
     for world in worlds():
+        if read_only and unchanged(world, now):
+            world.sim.last_time = now  # what a full pass would have concluded
+            continue
         reconcile_world(world, now)
+
+
+def unchanged(world: World, now: float) -> bool:
+    record = world.sim
+    return record.writes_seen == _writes and (record.next_due is None or record.next_due > now)
 
 
 def next_event(world: World, after: float) -> float | None:
@@ -36,7 +56,7 @@ def next_event(world: World, after: float) -> float | None:
     ]
     for upcoming in (agent.next_registration(world, after), spot.next_termination(world, after),
                      managed_scaling.next_decision(world, after), metrics.next_tick(world, after),
-                     scheduled.next_run(world, after)):
+                     scheduled.next_run(world, after), scheduler.next_problem_report(world, after)):
         if upcoming is not None:
             times.append(upcoming)
     return min(times) if times else None
@@ -64,6 +84,9 @@ def reconcile_world(world: World, now: float) -> None:
     tasks.purge_old(world.ecs, now)
     derive(world)
     world.sim.last_time = now
+    world.sim.writes_seen = _writes
+    upcoming = [t for t in (next_event(world, now), tasks.next_purge(world.ecs)) if t is not None]
+    world.sim.next_due = min(upcoming) if upcoming else None
 
 
 def converge(world: World, at: float) -> None:

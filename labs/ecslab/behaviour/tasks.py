@@ -302,9 +302,21 @@ def purge_old(backend: Any, now: float) -> None:
             del cluster_tasks[arn]
 
 
-def _forgotten(task: Task, now: float) -> bool:
+def next_purge(backend: Any) -> float | None:
+    """When purge_old will next forget a task (None: no stopped task to forget)."""
+    times = [at for cluster_tasks in backend.tasks.values() for task in cluster_tasks.values()
+             if (at := _forget_at(task)) is not None]
+    return min(times) if times else None
+
+
+def _forget_at(task: Task) -> float | None:
     record = state.get(task)
     if record is None or task.last_status != "STOPPED" or record.stop_requested_at is None:
-        return False
-    return now - record.stop_requested_at > STOPPED_RETENTION_WALL * clock().scale
+        return None
+    return record.stop_requested_at + STOPPED_RETENTION_WALL * clock().scale
+
+
+def _forgotten(task: Task, now: float) -> bool:
+    forget_at = _forget_at(task)
+    return forget_at is not None and now > forget_at
 

@@ -185,8 +185,8 @@ def aviso_rede(info: dict[str, Any]) -> str | None:
         return None
     where = "em todas as interfaces de rede desta máquina" if bind == EVERYWHERE else f"no endereço {bind}"
     return (f"⚠️  Atenção: o emulador escuta {where}, porta {info['porta']}, sem senha. Qualquer pessoa que alcance "
-            "esse endereço pode ver, criar e apagar os recursos de todos os alunos (e reiniciar o emulador). Use só "
-            "na rede da sala, nunca numa rede pública, e pare-o ao final com "
+            "esse endereço pode ver, criar e apagar os recursos de todos os alunos; só reiniciar o emulador inteiro é "
+            "recusado fora desta máquina. Use só na rede da sala, nunca numa rede pública, e pare-o ao final com "
             f"`ecslab turma parar --porta {info['porta']}`.")
 
 

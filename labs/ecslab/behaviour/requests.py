@@ -1,0 +1,74 @@
+"""What kind of call a request is: a read (Describe*, List*, Get*) that cannot change the world, and whether it
+came from the emulator's own machine.
+
+Reads matter for speed: the simulation skips its pass before a read when nothing was written and no event is due
+(simulation.reconcile). Anything not recognised as a read counts as a write, so a mistake here costs time, never
+correctness.
+"""
+
+from __future__ import annotations
+
+import io
+import ipaddress
+from typing import Any
+from urllib.parse import parse_qs
+
+READ_PREFIXES = ("Describe", "List", "Get")
+FORM = "application/x-www-form-urlencoded"
+MAX_FORM_BYTES = 1 << 20
+
+# Endpoints that wipe or rewire the whole emulator: on a class emulator bound to a LAN address, only the
+# instructor's machine may call them (a student could otherwise erase the class).
+LOCAL_ONLY = ("/ecslab/reset", "/moto-api/")
+
+
+def action(environ: dict[str, Any]) -> str | None:
+    """The API action of an AWS call: JSON protocols name it in X-Amz-Target, RPC v2 in the path, the query
+    protocol in the query string or the form body (read here and put back for moto)."""
+    target = environ.get("HTTP_X_AMZ_TARGET")
+    if target:
+        return target.rsplit(".", 1)[-1]
+    path = environ.get("PATH_INFO") or ""
+    if "/operation/" in path:
+        return path.rstrip("/").rsplit("/", 1)[-1]
+    query = parse_qs(environ.get("QUERY_STRING") or "").get("Action")
+    if query:
+        return query[0]
+    if (environ.get("CONTENT_TYPE") or "").startswith(FORM):
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        if 0 < length <= MAX_FORM_BYTES:
+            body = environ["wsgi.input"].read(length)
+            environ["wsgi.input"] = io.BytesIO(body)
+            found = parse_qs(body.decode("utf-8", "replace")).get("Action")
+            return found[0] if found else None
+    return None
+
+
+def is_read(environ: dict[str, Any]) -> bool:
+    if (environ.get("PATH_INFO") or "").startswith("/ecslab/"):
+        return False
+    name = action(environ)
+    if name is None:  # REST protocols: the method says it
+        return environ.get("REQUEST_METHOD") in ("GET", "HEAD") and not _local_only(environ)
+    return name.startswith(READ_PREFIXES)
+
+
+def from_this_machine(environ: dict[str, Any]) -> bool:
+    address = (environ.get("REMOTE_ADDR") or "").removeprefix("::ffff:")
+    try:
+        return ipaddress.ip_address(address).is_loopback
+    except ValueError:
+        return False
+
+
+def _local_only(environ: dict[str, Any]) -> bool:
+    path = environ.get("PATH_INFO") or ""
+    return any(path == prefix or (prefix.endswith("/") and path.startswith(prefix)) for prefix in LOCAL_ONLY)
+
+
+def refused_from_lan(environ: dict[str, Any]) -> bool:
+    """A call that resets or rewires the emulator, from another machine: refused. Reading moto's state
+    (GET /moto-api/data.json) is allowed."""
+    if from_this_machine(environ) or not _local_only(environ):
+        return False
+    return not (environ.get("PATH_INFO", "").startswith("/moto-api/") and environ.get("REQUEST_METHOD") == "GET")

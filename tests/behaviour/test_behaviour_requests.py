@@ -1,0 +1,108 @@
+"""How the emulator tells a read from a write (the simulation skips its pass before reads when nothing changed),
+and the class emulator's guard: calls that wipe it are refused from other machines."""
+
+from __future__ import annotations
+
+import io
+import json
+import time
+
+import pytest
+
+from ecslab.behaviour import requests
+from ecslab.behaviour.middleware import wrap
+
+
+def environ(path: str = "/", method: str = "POST", body: bytes = b"", remote: str = "127.0.0.1",
+            **headers: str) -> dict:
+    env = {"PATH_INFO": path, "REQUEST_METHOD": method, "QUERY_STRING": "", "REMOTE_ADDR": remote,
+           "CONTENT_LENGTH": str(len(body)), "wsgi.input": io.BytesIO(body)}
+    env.update(headers)
+    return env
+
+
+@pytest.mark.parametrize(("env", "read"), [
+    (environ(HTTP_X_AMZ_TARGET="AmazonEC2ContainerServiceV20141113.DescribeServices"), True),
+    (environ(HTTP_X_AMZ_TARGET="AmazonEC2ContainerServiceV20141113.UpdateService"), False),
+    (environ(HTTP_X_AMZ_TARGET="AnyScaleFrontendService.PutScalingPolicy"), False),
+    (environ(body=b"Action=DescribeInstances&Version=2016-11-15",
+             CONTENT_TYPE="application/x-www-form-urlencoded; charset=utf-8"), True),
+    (environ(body=b"Action=RunInstances&Version=2016-11-15", CONTENT_TYPE="application/x-www-form-urlencoded"), False),
+    (environ("/service/GraniteServiceVersion20100801/operation/GetMetricData"), True),
+    (environ("/service/GraniteServiceVersion20100801/operation/PutMetricData"), False),
+    (environ("/experimentTemplates", method="GET"), True),
+    (environ("/experimentTemplates", method="POST"), False),
+    (environ("/ecslab/relogio", method="GET"), False),
+    (environ("/moto-api/data.json", method="GET"), False),
+])
+def test_reads_are_told_from_writes(env, read):
+    assert requests.is_read(env) is read
+
+
+def test_reading_a_form_body_leaves_it_for_moto():
+    body = b"Action=CreateVpc&CidrBlock=10.0.0.0%2F16"
+    env = environ(body=body, CONTENT_TYPE="application/x-www-form-urlencoded")
+    assert requests.action(env) == "CreateVpc"
+    assert env["wsgi.input"].read() == body
+
+
+class Recorder:
+    def __init__(self):
+        self.calls = 0
+
+    def __call__(self, env, start_response):
+        self.calls += 1
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [b"ok"]
+
+
+def answer(path: str, method: str, remote: str) -> tuple[list[str], bytes, int]:
+    inner = Recorder()
+    statuses: list[str] = []
+    body = b"".join(wrap(inner)(environ(path, method, remote=remote), lambda status, headers: statuses.append(status)))
+    return statuses, body, inner.calls
+
+
+@pytest.mark.parametrize(("path", "method"), [("/ecslab/reset", "POST"), ("/moto-api/reset", "POST"),
+                                              ("/moto-api/state-manager/set-transition", "POST")])
+def test_a_student_on_the_lan_cannot_wipe_the_class(path, method):
+    statuses, body, calls = answer(path, method, "192.168.0.23")
+    assert statuses == ["403 Forbidden"] and calls == 0
+    assert "Só o instrutor" in json.loads(body)["erro"] and "ecslab limpar" in json.loads(body)["erro"]
+
+
+@pytest.mark.parametrize(("path", "method", "remote", "reaches_moto"), [
+    ("/moto-api/reset", "POST", "127.0.0.1", True),  # the instructor, on the emulator's machine
+    ("/moto-api/reset", "POST", "::1", True),
+    ("/moto-api/data.json", "GET", "192.168.0.23", True),  # reading is allowed
+    ("/ecslab/relogio", "GET", "192.168.0.23", False),  # lab 05 moves the shared clock from a student's machine
+    ("/", "POST", "192.168.0.23", True),  # AWS calls
+])
+def test_everything_else_passes(path, method, remote, reaches_moto):
+    statuses, _, calls = answer(path, method, remote)
+    assert statuses == ["200 OK"] and calls == int(reaches_moto)
+
+
+def test_reads_alone_still_move_tasks_along(sim):
+    """With no write after create_service, only describe calls follow: the tasks still start (events are due)."""
+    sim.ecs.create_cluster(clusterName="leituras")
+    sim.ecs.register_task_definition(
+        family="web", requiresCompatibilities=["FARGATE"], networkMode="awsvpc", cpu="256", memory="512",
+        containerDefinitions=[{"name": "web", "image": "nginx", "essential": True}])
+    vpc = sim.ec2.describe_vpcs()["Vpcs"][0]["VpcId"]
+    subnet = sim.ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["Subnets"][0]["SubnetId"]
+    sim.ecs.create_service(cluster="leituras", serviceName="web", taskDefinition="web", desiredCount=2,
+                           launchType="FARGATE", networkConfiguration={"awsvpcConfiguration": {"subnets": [subnet]}})
+    deadline = time.monotonic() + 30
+    running = 0
+    while time.monotonic() < deadline and running < 2:
+        running = sim.ecs.describe_services(cluster="leituras", services=["web"])["services"][0]["runningCount"]
+        time.sleep(0.05)
+    assert running == 2
+    # no securityGroups: AWS uses the VPC's default security group (and so does the emulator)
+    task = sim.ecs.describe_tasks(cluster="leituras", tasks=sim.ecs.list_tasks(cluster="leituras")["taskArns"][:1])
+    eni = next(d["value"] for d in task["tasks"][0]["attachments"][0]["details"] if d["name"] == "networkInterfaceId")
+    groups = sim.ec2.describe_network_interfaces(NetworkInterfaceIds=[eni])["NetworkInterfaces"][0]["Groups"]
+    default = sim.ec2.describe_security_groups(Filters=[{"Name": "vpc-id", "Values": [vpc]},
+                                                        {"Name": "group-name", "Values": ["default"]}])
+    assert [g["GroupId"] for g in groups] == [default["SecurityGroups"][0]["GroupId"]]
