@@ -7,6 +7,7 @@ import pytest
 from ecslab.checks.framework import executar
 from ecslab.inventory import inventario
 from ecslab.provision.labs import preparar_lab
+from ecslab.simulate import avancar_relogio
 
 # Started and registered by ECS itself while the lab settles, not created by the lab's helpers.
 MANAGED_BY_ECS = (":task/", ":container-instance/")
@@ -26,6 +27,29 @@ def test_lab_build_is_idempotent_and_checks_pass(sessao, lab):
     assert _ids(inventario(sessao=sessao)) == before
     report = executar(lab, sessao=sessao)
     assert report.ok, report.tabela()
+
+
+def test_lab04_stays_green_as_time_passes(sessao):
+    """The class report runs the checks hours after a student finished. The EC2 Spot service keeps tasks on the
+    Spot group's provider, so ECS managed scaling leaves the group its instances and lab 04 stays green. Without
+    tasks the group is scaled in to MinSize 0 after about 15 minutes, as on AWS, and the check says why."""
+    built = preparar_lab("04", sessao=sessao)
+    assert executar("04", sessao=sessao).ok, executar("04", sessao=sessao, espera=0).tabela()
+    avancar_relogio(20 * 60, sessao=sessao)  # past the 15 minutes managed scaling waits before a scale-in
+    report = executar("04", sessao=sessao, espera=0)
+    assert report.ok, report.tabela()
+
+    sessao.client("ecs").update_service(cluster=built["cluster"], service=built["servico_ec2"], desiredCount=0)
+    avancar_relogio(20 * 60, sessao=sessao)
+    group = sessao.client("autoscaling").describe_auto_scaling_groups(
+        AutoScalingGroupNames=[built["capacidade_spot_ec2"].asg_nome])["AutoScalingGroups"][0]
+    assert (group["DesiredCapacity"], group["Instances"]) == (0, [])
+    report = executar("04", sessao=sessao, espera=0)
+    assert not report["Serviço com tarefas em execução no provedor do grupo Spot"].ok
+    emptied = report["As instâncias do grupo são Spot"]
+    assert not emptied.ok
+    assert "nenhuma tarefa usa o provedor" in emptied.detalhe and "escalabilidade gerenciada" in emptied.detalhe
+    assert f"{sessao.aluno}-04-web-ec2-spot" in emptied.dica
 
 
 def test_lab00_environment_checks_pass(sessao):

@@ -66,11 +66,13 @@ def _clean(base) -> None:
 @pytest.fixture(scope="module")
 def classe(turma, base) -> dict[str, object]:
     """The class, built once (students in parallel, as in a classroom): every lab for FINISHED, lab 01 and the
-    start of 02 for HALF, lab 01 built and cleaned up by CLEANED, nothing for ABSENT. The report is taken at once:
-    time runs on in the emulator (an unused Spot group scales in to zero, so lab 04 would not stay green)."""
+    start of 02 for HALF, lab 01 built and cleaned up by CLEANED, nothing for ABSENT. The report is taken later in
+    the day, as an instructor does: the simulated clock moves past ECS managed scaling's 15 minutes before a
+    scale-in first, and a finished lab stays green."""
     with ThreadPoolExecutor(max_workers=3) as pool:
         for job in [pool.submit(step, base) for step in (_finish, _half, _clean)]:
             job.result()
+    avancar_relogio(20 * 60, sessao=base.for_student(FINISHED))
     before = {a: inventario(sessao=base.for_student(a)) for a in (FINISHED, HALF)}
     quadro = relatorio_turma(base, alunos=[FINISHED, HALF, CLEANED, ABSENT], conhecidos=[CLEANED])
     return {"quadro": quadro, "before": before}

@@ -1,12 +1,20 @@
-"""Lab 04 (spot): FARGATE_SPOT with base/weight, and an EC2 Spot Auto Scaling group."""
+"""Lab 04 (spot): FARGATE_SPOT with base/weight, and an EC2 Spot Auto Scaling group with a service on it.
+
+The group's instances exist only while tasks use its capacity provider: with none, ECS managed scaling scales the
+group in to MinSize (0), as on AWS. So the finished lab keeps the notebook's EC2 Spot service running, and the
+instance check explains an emptied group instead of waiting for instances that will not come."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from ecslab.checks import common
 from ecslab.checks.framework import Check, Contexto, Falha, check, require
 from ecslab.checks.lab02 import asg, capacity_provider_for, launch_template, user_data_text
+from ecslab.errors import ErroLab
 
 CHECKS: list[Check] = []
+EC2_SERVICE = "web-ec2-spot"  # the notebook's bridge service on the Spot instances (step 2)
 
 
 @check(CHECKS, "Cluster com os provedores FARGATE e FARGATE_SPOT",
@@ -78,22 +86,6 @@ def spot_asg(ctx: Contexto) -> str:
     return f"{dist.get('SpotAllocationStrategy', '?')}, tipos {', '.join(sorted(t for t in types if t))}"
 
 
-@check(CHECKS, "As instâncias do grupo são Spot",
-       "Com a política acima, o grupo compra Spot; confira InstanceLifecycle em describe_instances.")
-def spot_instances(ctx: Contexto) -> str:
-    def probe() -> str:
-        ids = [i["InstanceId"] for i in asg(ctx, "asg-spot").get("Instances", [])]
-        ctx.forget(f"asg:{ctx.nome('asg-spot')}")
-        if not ids:
-            raise Falha("o grupo ainda não tem instâncias")
-        reservations = ctx.client("ec2").describe_instances(InstanceIds=ids)["Reservations"]
-        lifecycles = [i.get("InstanceLifecycle", "on-demand") for r in reservations for i in r["Instances"]]
-        if any(x != "spot" for x in lifecycles):
-            raise Falha(f"{lifecycles.count('spot')} de {len(lifecycles)} instância(s) Spot")
-        return f"{len(lifecycles)} instância(s) Spot"
-    return ctx.eventually(probe)
-
-
 @check(CHECKS, "Drenagem Spot ligada no agente (ECS_ENABLE_SPOT_INSTANCE_DRAINING)",
        "Nos dados do usuário: echo ECS_ENABLE_SPOT_INSTANCE_DRAINING=true >> /etc/ecs/ecs.config")
 def spot_draining(ctx: Contexto) -> str:
@@ -103,8 +95,73 @@ def spot_draining(ctx: Contexto) -> str:
     return ""
 
 
+def _spot_provider(ctx: Contexto) -> dict[str, Any]:
+    return ctx.cached("cp-spot", lambda: capacity_provider_for(ctx, asg(ctx, "asg-spot")["AutoScalingGroupARN"]))
+
+
 @check(CHECKS, "Provedor de capacidade do grupo Spot no cluster",
        "ecs.create_capacity_provider(autoScalingGroupProvider={'autoScalingGroupArn': <grupo Spot>, ...}) e "
        "put_cluster_capacity_providers mantendo FARGATE e FARGATE_SPOT.")
 def spot_capacity_provider(ctx: Contexto) -> str:
-    return capacity_provider_for(ctx, asg(ctx, "asg-spot")["AutoScalingGroupARN"])["name"]
+    return _spot_provider(ctx)["name"]
+
+
+@check(CHECKS, "Serviço com tarefas em execução no provedor do grupo Spot",
+       "Rode a célula do passo 2 que cria <aluno>-04-web-ec2-spot (desiredCount=2, capacityProviderStrategy="
+       "[{'capacityProvider': <provedor do grupo Spot>, 'weight': 1}]); se ele existe com 0 tarefas, "
+       "ecs.update_service(..., desiredCount=2).")
+def spot_ec2_service(ctx: Contexto) -> str:
+    provider = _spot_provider(ctx)["name"]
+    used = [s.get("capacityProvider") for s in common.service(ctx, EC2_SERVICE).get("capacityProviderStrategy") or []]
+    require(provider in used, f"o serviço não usa o provedor {provider} (usa: {', '.join(used) or 'nenhum'})")
+    return common.running_matches_desired(ctx, EC2_SERVICE)
+
+
+def _tasks_on(ctx: Contexto, provider: str) -> int:
+    """Tasks of the cluster not yet stopped whose capacity provider is PROVIDER (running or waiting for capacity)."""
+    ecs, cluster = ctx.client("ecs"), common.cluster(ctx)["clusterArn"]
+    arns = [a for page in ecs.get_paginator("list_tasks").paginate(cluster=cluster, desiredStatus="RUNNING")
+            for a in page["taskArns"]]
+    found = [t for i in range(0, len(arns), 100)
+             for t in ecs.describe_tasks(cluster=cluster, tasks=arns[i:i + 100])["tasks"]]
+    return sum(1 for t in found if t.get("capacityProviderName") == provider and t.get("lastStatus") != "STOPPED")
+
+
+def _scaled_in(ctx: Contexto, group: dict[str, Any]) -> None:
+    """An empty group with desired capacity 0: say why (managed scaling, no task on the provider) and what to do.
+
+    Tasks waiting in PROVISIONING get a Falha (worth waiting for); none at all an ErroLab (nothing will change)."""
+    try:
+        provider = _spot_provider(ctx)["name"]
+    except Falha:
+        raise Falha("o grupo está com capacidade desejada 0 e sem instâncias") from None
+    waiting = _tasks_on(ctx, provider)
+    if waiting:  # managed scaling is about to scale out for them
+        raise Falha(f"o grupo está sem instâncias; {waiting} tarefa(s) do provedor {provider} esperam a "
+                    "escalabilidade gerenciada lançar instâncias")
+    raise ErroLab(
+        f"o grupo está com 0 instâncias: nenhuma tarefa usa o provedor {provider}, e a escalabilidade gerenciada "
+        f"do ECS reduz o grupo ao mínimo (MinSize {group.get('MinSize', 0)}) para não pagar instâncias ociosas",
+        dica=f"Mantenha o serviço {ctx.nome(EC2_SERVICE)} com tarefas no provedor (passo 2 do laboratório, "
+             "desiredCount=2): as tarefas esperam em PROVISIONING, o grupo lança instâncias Spot em poucos minutos "
+             "e esta verificação volta a passar.",
+    )
+
+
+@check(CHECKS, "As instâncias do grupo são Spot",
+       "Com a política acima, o grupo compra Spot; confira InstanceLifecycle em describe_instances.")
+def spot_instances(ctx: Contexto) -> str:
+    def probe() -> str:
+        group = asg(ctx, "asg-spot")
+        ctx.forget(f"asg:{ctx.nome('asg-spot')}")
+        ids = [i["InstanceId"] for i in group.get("Instances", [])]
+        if not ids and not group.get("DesiredCapacity"):
+            _scaled_in(ctx, group)
+        if not ids:
+            raise Falha(f"o grupo ainda não tem instâncias (capacidade desejada {group['DesiredCapacity']})")
+        reservations = ctx.client("ec2").describe_instances(InstanceIds=ids)["Reservations"]
+        lifecycles = [i.get("InstanceLifecycle", "on-demand") for r in reservations for i in r["Instances"]]
+        if any(x != "spot" for x in lifecycles):
+            raise Falha(f"{lifecycles.count('spot')} de {len(lifecycles)} instância(s) Spot")
+        return f"{len(lifecycles)} instância(s) Spot"
+    return ctx.eventually(probe)

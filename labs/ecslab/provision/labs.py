@@ -63,6 +63,20 @@ def definicao_fargate(aluno: str, lab: str, execution_role: str, group: str, reg
     }
 
 
+def definicao_ec2_spot(aluno: str, execution_role: str) -> dict[str, Any]:
+    """Lab 04's task for the EC2 Spot instances, as the notebook writes it (stopTimeout covers the draining)."""
+    return {
+        "family": naming.name(aluno, "04", "web-ec2"),
+        "requiresCompatibilities": ["EC2"],
+        "networkMode": "bridge",
+        "executionRoleArn": execution_role,
+        "containerDefinitions": [{
+            "name": "web", "image": IMAGE, "essential": True, "cpu": 256, "memory": 256, "stopTimeout": 120,
+            "portMappings": [{"containerPort": 80, "hostPort": 0, "protocol": "tcp"}],
+        }],
+    }
+
+
 def _lab01(s: Sessao) -> dict[str, Any]:
     return {"rede": criar_rede(NETWORK_LAB, sessao=s)}
 
@@ -111,7 +125,7 @@ def _lab03(s: Sessao, desejadas: int = 2) -> dict[str, Any]:
             "definicao_tarefa": task_def, "alb": alb, "servico": service["serviceArn"]}
 
 
-def _lab04(s: Sessao, desejadas: int = 4) -> dict[str, Any]:
+def _lab04(s: Sessao, desejadas: int = 4, desejadas_ec2: int = 2) -> dict[str, Any]:
     rede = criar_rede(NETWORK_LAB, sessao=s)
     cluster = criar_cluster("04", sessao=s)
     roles = criar_perfis_iam("04", sessao=s)
@@ -125,8 +139,17 @@ def _lab04(s: Sessao, desejadas: int = 4) -> dict[str, Any]:
             "subnets": rede.subnets_privadas, "securityGroups": [rede.sg_tarefas], "assignPublicIp": "DISABLED"}},
     }, fargate_size=(int(spec["cpu"]), int(spec["memory"])), spot_share=0.75)
     spot_ec2 = criar_capacidade_spot_ec2("04", rede, cluster, sessao=s)
+    # The notebook's small bridge service on the Spot instances. Besides showing the draining, it keeps the group
+    # in use: with no task on its provider, managed scaling scales the group in to MinSize (0) after ~15 minutes.
+    ec2_task_def = registrar_definicao_tarefa("04", definicao_ec2_spot(s.aluno, roles.execucao_arn), sessao=s)
+    ec2_service = ensure_service(s, "04", cluster, "web-ec2-spot", {
+        "taskDefinition": ec2_task_def, "desiredCount": desejadas_ec2,
+        "capacityProviderStrategy": [{"capacityProvider": spot_ec2.provedor_capacidade, "weight": 1}],
+        "placementStrategy": [{"type": "spread", "field": "instanceId"}],
+    })
     return {"rede": rede, "cluster": cluster, "perfis": roles, "grupo_logs": group, "estrategia": strategy,
-            "definicao_tarefa": task_def, "servico": service["serviceArn"], "capacidade_spot_ec2": spot_ec2}
+            "definicao_tarefa": task_def, "servico": service["serviceArn"], "capacidade_spot_ec2": spot_ec2,
+            "definicao_tarefa_ec2": ec2_task_def, "servico_ec2": ec2_service["serviceArn"]}
 
 
 SCALING_DIMENSION = "ecs:service:DesiredCount"
