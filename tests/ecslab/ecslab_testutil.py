@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import socket
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
 
 
 def free_port() -> int:
@@ -16,3 +23,37 @@ def free_port() -> int:
 def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 60) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "ecslab.cli", *args], capture_output=True, text=True,
                           env=env, timeout=timeout)
+
+
+class LocalStackHealth(BaseHTTPRequestHandler):
+    """LocalStack's health endpoint: every GET answers {"services": services}."""
+
+    services: dict[str, str] = {}
+
+    def do_GET(self):
+        body = json.dumps({"services": self.services}).encode()
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@contextmanager
+def fake_localstack(monkeypatch: pytest.MonkeyPatch, services: dict[str, str]) -> Iterator[type[LocalStackHealth]]:
+    """A fake LocalStack on a free port, found through LOCALSTACK_HOST (set with MONKEYPATCH) and answering SERVICES.
+
+    Yields its handler class: set ``.services`` on it to change the answer.
+    """
+    handler = type("Health", (LocalStackHealth,), {"services": dict(services)})
+    server = ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    monkeypatch.setenv("LOCALSTACK_HOST", f"127.0.0.1:{server.server_address[1]}")
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    try:
+        yield handler
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import os
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import boto3
 import pytest
 from botocore.stub import Stubber
-from ecslab_testutil import free_port
+from ecslab_testutil import fake_localstack, free_port
 
 from ecslab import costs
 from ecslab.config import Config
@@ -96,31 +93,10 @@ def test_cost_estimate_names_the_prices_date(monkeypatch, capsys):
     assert costs.fargate_hourly(256, 512, spot=True) < costs.fargate_hourly(256, 512)
 
 
-class _Health(BaseHTTPRequestHandler):
-    services: dict = {}
-
-    def do_GET(self):
-        body = json.dumps({"services": self.services}).encode()
-        self.send_response(200)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture
 def localstack_health(monkeypatch):
-    class Handler(_Health):
-        services = {"s3": "running", "ecs": "disabled"}
-    server = ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    monkeypatch.setenv("LOCALSTACK_HOST", f"127.0.0.1:{server.server_address[1]}")
-    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
-    yield Handler
-    server.shutdown()
-    server.server_close()
+    with fake_localstack(monkeypatch, {"s3": "running", "ecs": "disabled"}) as health:
+        yield health
 
 
 def test_localstack_without_ecs_explains_token_and_tier(localstack_health, monkeypatch):

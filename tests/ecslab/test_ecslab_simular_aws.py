@@ -13,7 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import boto3
 import pytest
 from botocore.stub import ANY, Stubber
-from ecslab_testutil import free_port
+from ecslab_testutil import fake_localstack, free_port
 
 from ecslab import simulate_aws
 from ecslab.cli import build_parser
@@ -404,30 +404,12 @@ def test_the_cli_takes_taxa_and_leaves_cpu_to_the_emulator(capsys):
 
 
 def test_localstack_has_neither_and_says_where_to_go(monkeypatch):
-    class Health(BaseHTTPRequestHandler):
-        def do_GET(self):
-            body = json.dumps({"services": {"ecs": "available"}}).encode()
-            self.send_response(200)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", free_port()), Health)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    monkeypatch.setenv("LOCALSTACK_HOST", f"127.0.0.1:{server.server_address[1]}")
-    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
-    try:
+    with fake_localstack(monkeypatch, {"ecs": "available"}):
         s = Sessao(Config(backend="localstack", aluno="ana"))
         with pytest.raises(ErroLab) as spot:
             simular_interrupcao_spot(instancia=INSTANCE, sessao=s)
         with pytest.raises(ErroLab) as load:
             simular_carga(CLUSTER, SERVICE, cpu=90, sessao=s)
-    finally:
-        server.shutdown()
-        server.server_close()
     for err in (spot, load):
         assert str(err.value).startswith("A LocalStack não tem")
         assert "ECSLAB_BACKEND=emulador" in err.value.dica and "ECSLAB_BACKEND=aws" in err.value.dica

@@ -16,6 +16,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "ecslab"))
 
 from ecslab_testutil import free_port, run_cli  # noqa: E402
+from emulator_testutil import started_by_cli  # noqa: E402
 
 from ecslab.config import Config  # noqa: E402
 from ecslab.session import Sessao  # noqa: E402
@@ -54,19 +55,8 @@ def turma(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Turma]:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "ECSLAB_"))}
     env.update({"ECSLAB_ESTADO": str(state), "ECSLAB_PORTA": str(port)})
-    previous = os.environ.get("ECSLAB_ESTADO")
-    os.environ["ECSLAB_ESTADO"] = str(state)  # lab 06's decision is read from here by the report in this process
-    started = run_cli("turma", "iniciar", env=env)
-    assert started.returncode == 0, started.stdout + started.stderr
-    try:
-        yield Turma(port, state, env, started.stdout)
-    finally:
-        if previous is None:
-            os.environ.pop("ECSLAB_ESTADO", None)
-        else:
-            os.environ["ECSLAB_ESTADO"] = previous
-        stopped = run_cli("turma", "parar", env=env)
-        assert stopped.returncode == 0, stopped.stdout + stopped.stderr
+    with started_by_cli(["turma", "iniciar"], ["turma", "parar"], env, state) as started:
+        yield Turma(port, state, env, started)
 
 
 @pytest.fixture(scope="session")

@@ -55,8 +55,7 @@ def _ec2(s: Sessao) -> Found:
                           if nat["State"] not in ("deleted", "deleting", "failed"))
     for res in _pages(ec2, "describe_instances", "Reservations", Filters=_TAGGED):
         yield from _from_tags(i for i in res["Instances"] if i["State"]["Name"] not in ("terminated", "shutting-down"))
-    yield from _from_names(lt["LaunchTemplateName"]
-                           for lt in _pages(ec2, "describe_launch_templates", "LaunchTemplates"))
+    yield from _from_tags(_pages(ec2, "describe_launch_templates", "LaunchTemplates", Filters=_TAGGED))
 
 
 def _ecs(s: Sessao) -> Found:
