@@ -7,7 +7,7 @@ running there instead (for instance an emulator started under a profiler), and l
 
 Each student is a thread with its own `Sessao` (aluno01 … alunoNN) and goes through the labs the way the notebooks
 do: 00 (identity, the security-group exercise and its cleanup), 01 … 05 with `preparar_lab` plus the notebooks'
-extra steps (the unplaceable service of lab 02, a stopped task in lab 03, the EC2 Spot service and both Spot
+extra steps (the unplaceable service of lab 02, a stopped task in lab 03, both Spot
 interruptions of lab 04, the synthetic load and the clock jumps of lab 05), 06 (costs and the decision file), the
 checks of labs 00 … 06, then 99 (`limpar`, an empty inventory, the checks of lab 99).
 
@@ -425,34 +425,12 @@ def lab03_extra(s: Any, built: dict[str, Any]) -> None:
 
 
 def lab04_extra(s: Any, built: dict[str, Any]) -> None:
-    """The notebook's EC2 Spot service, then a FARGATE_SPOT task and a Spot instance interrupted."""
-    from ecslab import naming
-    from ecslab.provision.cluster import registrar_definicao_tarefa
+    """A FARGATE_SPOT task and a Spot instance interrupted (preparar_lab built the notebook's EC2 Spot service)."""
     from ecslab.simulate import simular_interrupcao_spot
     from ecslab.wait import esperar_servico
 
     ecs = s.client("ecs")
-    cluster, web_spot = built["cluster"], built["servico"]
-    provider = built["capacidade_spot_ec2"].provedor_capacidade
-    limit = time.monotonic() + 30
-    while len(ecs.list_container_instances(cluster=cluster, status="ACTIVE")["containerInstanceArns"]) < 2 \
-            and time.monotonic() < limit:
-        time.sleep(0.5)
-    spec = {
-        "family": "web-ec2", "requiresCompatibilities": ["EC2"], "networkMode": "bridge",
-        "executionRoleArn": built["perfis"].execucao_arn,
-        "containerDefinitions": [{"name": "web", "image": "public.ecr.aws/nginx/nginx:stable", "essential": True,
-                                  "cpu": 256, "memory": 256, "stopTimeout": 120,
-                                  "portMappings": [{"containerPort": 80, "hostPort": 0, "protocol": "tcp"}]}],
-    }
-    arn = registrar_definicao_tarefa("04", spec, sessao=s)
-    ec2_service = naming.name(s.aluno, "04", "web-ec2-spot")
-    if not [x for x in ecs.describe_services(cluster=cluster, services=[ec2_service])["services"]
-            if x["status"] == "ACTIVE"]:
-        ecs.create_service(cluster=cluster, serviceName=ec2_service, taskDefinition=arn, desiredCount=2,
-                           capacityProviderStrategy=[{"capacityProvider": provider, "weight": 1}],
-                           placementStrategy=[{"type": "spread", "field": "instanceId"}],
-                           tags=naming.tags_ecs(s.aluno, "04", ec2_service))
+    cluster, web_spot, ec2_service = built["cluster"], built["servico"], built["servico_ec2"]
     esperar_servico(cluster, web_spot, sessao=s, tempo=60)
     esperar_servico(cluster, ec2_service, sessao=s, tempo=60)
     running = ecs.list_tasks(cluster=cluster, serviceName=web_spot.rsplit("/", 1)[-1],

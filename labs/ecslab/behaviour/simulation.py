@@ -66,11 +66,12 @@ def reconcile_world(world: World, now: float) -> None:
     at = min(world.sim.last_time, now)
     converge(world, at)  # what changed during the previous request happened at about that time
     metrics.skip_idle(world, now)
+    stepped = False
     for _ in range(MAX_STEPS):
         due = next_event(world, at)
         if due is None or due > now:
             break
-        at = max(due, at)
+        at, stepped = max(due, at), True
         for cluster_tasks in world.ecs.tasks.values():
             for task in list(cluster_tasks.values()):
                 record = tasks.sim(task)
@@ -80,7 +81,8 @@ def reconcile_world(world: World, now: float) -> None:
             metrics.publish(world, at)
             alarms.evaluate(world, at)
         converge(world, at)
-    converge(world, now)
+    if stepped:  # otherwise nothing was due since the converge above: a second one would find the same world
+        converge(world, now)
     tasks.purge_old(world.ecs, now)
     derive(world)
     world.sim.last_time = now
