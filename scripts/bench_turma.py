@@ -1,6 +1,12 @@
 """Load test of a class on one emulator: N simulated students take every lab at the same time.
 
-    .venv/bin/python scripts/bench_turma.py [--alunos 30] [--tempo-max 900] [--porta N]
+    .venv/bin/python scripts/bench_turma.py [--alunos 30] [--tempo-max 900] [--pausa SEG] [--porta N]
+
+By default the students never pause: every call follows the previous one at once, the worst case for one emulator
+(its calls take turns on one lock). --pausa SEG gives each student a reading pause before each lab, random
+(exponential, SEG seconds on average, the same for every run), so the class spreads out in time as a real one
+does: even --pausa 30 is a class far faster than any real one (the instructors' guide plans 15 to 60 minutes
+per lab).
 
 One class emulator is started on a free port of 127.0.0.1 (nothing leaves the machine); --porta uses one already
 running there instead (for instance an emulator started under a profiler), and leaves it running.
@@ -49,6 +55,7 @@ from __future__ import annotations
 import argparse
 import io
 import os
+import random
 import re
 import sys
 import tempfile
@@ -318,12 +325,14 @@ class Aluno:
     mudancas: list[str] = field(default_factory=list)
     erro: str | None = None
     terminou: bool = False
+    leitura: random.Random = field(default_factory=random.Random)  # its reading pauses (--pausa)
 
 
 class Turma:
-    def __init__(self, alunos: list[Aluno], deadline: float):
+    def __init__(self, alunos: list[Aluno], deadline: float, pausa: float = 0.0):
         self.alunos = alunos
         self.deadline = deadline
+        self.pausa = pausa  # mean seconds a student reads before each lab (0: none, the worst case)
         self.abortar = threading.Event()
         self.quadro_pronto = threading.Event()  # the instructor's board is read before anyone cleans up
         self.lock = threading.Condition()
@@ -335,6 +344,12 @@ class Turma:
         if self.abortar.is_set() or time.monotonic() > self.deadline:
             self.abortar.set()
             raise Abortado()
+
+    def read_for(self, seconds: float) -> None:
+        """A student reading the lab before running it: idle, but stopped by --tempo-max."""
+        if self.abortar.wait(timeout=min(seconds, max(0.0, self.deadline - time.monotonic()))):
+            raise Abortado()
+        self.check_time()
 
     def wait_for(self, predicate: Callable[[], bool]) -> None:
         with self.lock:
@@ -350,6 +365,8 @@ class Turma:
 
 @contextmanager
 def etapa(aluno: Aluno, turma: Turma, nome: str) -> Iterator[None]:
+    if turma.pausa:
+        turma.read_for(aluno.leitura.expovariate(1 / turma.pausa))
     turma.check_time()
     started = time.monotonic()
     yield
@@ -628,6 +645,8 @@ def print_summary(turma: Turma, medidas: Medidas, wall: float, cross: list[str],
     p50, p95, p99 = (percentile(lat, q) for q in (0.50, 0.95, 0.99))
     print("\n=== Turma no emulador ===")
     print(f"Alunos:                        {len(alunos)}")
+    print("Pausa de leitura:              " + (f"{turma.pausa:.0f} s em média antes de cada laboratório"
+                                                    if turma.pausa else "nenhuma (o pior caso)"))
     print(f"Tempo total:                   {wall:.1f} s (meta ≤ {TARGET_WALL_S:.0f} s para 30 alunos)")
     print(f"Chamadas de API:               {len(lat)} ({medidas.tentativas} tentativas HTTP)")
     print(f"Latência p50 / p95 / p99:      {p50:.0f} / {p95:.0f} / {p99:.0f} ms (meta p95 ≤ {TARGET_P95_MS:.0f} ms)")
@@ -677,11 +696,16 @@ def main() -> int:
     parser.add_argument("--alunos", type=int, default=30, help="alunos simulados ao mesmo tempo (padrão 30)")
     parser.add_argument("--tempo-max", type=float, default=900.0,
                         help="segundos até interromper a turma (padrão 900)")
+    parser.add_argument("--pausa", type=float, default=0.0,
+                        help="segundos, em média, que cada aluno lê antes de cada laboratório (padrão 0: sem "
+                             "pausa nenhuma, o pior caso)")
     parser.add_argument("--porta", type=int, default=None,
                         help="usar um emulador já em execução nesta porta (não o inicia nem o para)")
     args = parser.parse_args()
     if not 1 <= args.alunos <= 99:
         parser.error("--alunos vai de 1 a 99")
+    if not 0 <= args.pausa <= 600:
+        parser.error("--pausa vai de 0 a 600 segundos")
     state = tempfile.TemporaryDirectory(prefix="ecslab-turma-")
     os.environ["ECSLAB_ESTADO"] = state.name
     os.environ.pop("ECSLAB_ESPERA", None)
@@ -712,8 +736,8 @@ def main() -> int:
         base = session("professor")
         shared = shared_ids(base)
         names = [f"aluno{i:02d}" for i in range(1, args.alunos + 1)]
-        alunos = [Aluno(name, session(name)) for name in names]
-        turma = Turma(alunos, time.monotonic() + args.tempo_max)
+        alunos = [Aluno(name, session(name), leitura=random.Random(i)) for i, name in enumerate(names)]
+        turma = Turma(alunos, time.monotonic() + args.tempo_max, args.pausa)
         print(f"{len(alunos)} alunos começando os laboratórios 00 a 99 …", flush=True)
         t0 = time.monotonic()
         threads = [threading.Thread(target=student, args=(a, turma, i), name=a.nome, daemon=True)
