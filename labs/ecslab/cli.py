@@ -49,7 +49,9 @@ def cmd_emulador(args: argparse.Namespace) -> int:
     if args.acao in ("parar", "reiniciar"):
         stopped = emulador.stop(port)
         if args.acao == "parar":
-            print("🛑 Emulador parado." if stopped else f"O emulador não estava em execução na porta {port}.")
+            print("🛑 Emulador parado." if stopped else
+                  f"O emulador não estava em execução em 127.0.0.1, porta {port}. Um emulador de turma (o de "
+                  "`ecslab turma iniciar`, talvez num endereço da rede) para com `ecslab turma parar`.")
             return 0
     started = time.monotonic()
     before = emulador.probe(port).estado

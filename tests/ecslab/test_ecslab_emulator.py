@@ -92,6 +92,7 @@ def test_stop_and_restart_on_own_port(state_dir, cli_env):
     assert emulador.probe(port).estado == "livre"
     again = run_cli("emulador", "parar", env=env)
     assert again.returncode == 0 and "não estava em execução" in again.stdout
+    assert "ecslab turma parar" in again.stdout  # a LAN-bound class emulator is stopped by the instructor's command
 
 
 def test_describe_capacity_providers_without_names_answers(sessao):
