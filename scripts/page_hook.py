@@ -10,10 +10,16 @@
   the others its script is moved from <head>, where it blocks the first paint, to the end of <body>, right before
   the script that starts the lightbox. Both get the type text/x-after-paint: overrides/main.html runs them after
   the theme's bundle, once the page is painted.
+- Tables come already wrapped in the theme's scrolling containers, with the class `tabela`. Otherwise the theme's
+  bundle wraps each bare <table> itself once the page is shown, taking every table out of the page and putting it
+  back, and the browser restyles them all in one long task (on a phone, the largest single delay before a page
+  with a few tables answers a tap). The theme's stylesheet styles `table:not([class])`; on_post_build extends
+  those rules to `.tabela`, so the tables look exactly the same.
 """
 
 from __future__ import annotations
 
+import os
 import posixpath
 import re
 
@@ -31,6 +37,10 @@ GLIGHTBOX_ASSETS = re.compile(
     r'|<script id="init-glightbox">.*?</script>',
     re.S,
 )
+BARE_TABLE = re.compile(r"<table>(.*?)</table>", re.S)
+TABLE_CLASS = "tabela"
+THEME_TABLE_SELECTOR = "table:not([class])"
+THEME_CSS = re.compile(r"main\.[0-9a-f]+\.min\.css$")
 CODE_BLOCK = re.compile(r'(<div class="(?:[^"]*\s)?highlight(?:\s[^"]*)?")(>.*?</code>)', re.S)
 
 _sources: dict[str, str] = {}
@@ -96,8 +106,34 @@ def counted_code_lines(html: str) -> str:
     return CODE_BLOCK.sub(rewrite, html)
 
 
+def wrapped_tables(html: str) -> str:
+    """Bare tables in the markup the theme's bundle would build for them (renderTable in its JavaScript)."""
+    return BARE_TABLE.sub(
+        lambda m: f'<div class="md-typeset__scrollwrap"><div class="md-typeset__table">'
+                  f'<table class="{TABLE_CLASS}">{m.group(1)}</table></div></div>', html)
+
+
 def on_page_content(html, page, config, files):
-    return counted_code_lines(sized_images(html, page.file.dest_uri))
+    return wrapped_tables(counted_code_lines(sized_images(html, page.file.dest_uri)))
+
+
+def on_post_build(config):
+    """The theme's table rules also for `table.tabela` (same specificity: one class or one attribute test)."""
+    folder = os.path.join(config["site_dir"], "assets", "stylesheets")
+    sheets = [name for name in os.listdir(folder) if THEME_CSS.search(name)] if os.path.isdir(folder) else []
+    if len(sheets) != 1:
+        raise RuntimeError(f"page_hook: expected one theme stylesheet main.*.min.css in {folder}, found {sheets}")
+    path = os.path.join(folder, sheets[0])
+    with open(path, encoding="utf-8") as fh:
+        css = fh.read()
+    extended = f"table:is(:not([class]),.{TABLE_CLASS})"
+    if THEME_TABLE_SELECTOR not in css:
+        if extended in css:  # a rebuild that kept the file (mkdocs serve)
+            return
+        raise RuntimeError(f"page_hook: {sheets[0]} no longer styles {THEME_TABLE_SELECTOR}; update wrapped_tables")
+    css = css.replace(THEME_TABLE_SELECTOR, extended)
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(css)
 
 
 def on_post_page(output, page, config):

@@ -119,6 +119,27 @@ def test_lightbox_loads_only_on_pages_with_zoomable_images(page, site_url):
     assert [url for url in requested if url.endswith("glightbox.min.js")]
 
 
+def test_tables_look_as_the_theme_draws_them(page, site_url):
+    """A table wrapped at build time (class tabela) looks like a bare table styled by the theme, and the theme's
+    bundle, once it has run, has not wrapped it a second time."""
+    page.goto(site_url + "escolha/ec2-fargate-spot/", wait_until="load")
+    page.wait_for_function("typeof GLightbox === 'function'")  # the last script the page loads after the bundle
+    page.evaluate("new Promise(done => setTimeout(() => setTimeout(done, 100), 100))")  # its set-up tasks ran
+    tables = page.locator("article table")
+    assert tables.count() == 3 and page.locator("article table.tabela").count() == 3
+    assert page.locator("article .md-typeset__scrollwrap .md-typeset__scrollwrap").count() == 0
+    assert tables.first.evaluate("t => t.parentElement.className + '/' + t.parentElement.parentElement.className") \
+        == "md-typeset__table/md-typeset__scrollwrap"
+    style = """t => { const s = e => (c => [c.fontSize, c.padding, c.borderTop, c.backgroundColor, c.display,
+                                            c.maxWidth].join())(getComputedStyle(e));
+                      return [s(t), s(t.querySelector('th')), s(t.querySelector('td'))] }"""
+    ours = tables.first.evaluate(style)
+    page.evaluate("""() => { const t = document.querySelector('article table.tabela').cloneNode(true);
+                             t.removeAttribute('class'); t.id = 'sem-classe';
+                             document.querySelector('article').appendChild(t) }""")
+    assert page.locator("#sem-classe").evaluate(style) == ours
+
+
 HEADER_HEX = (
     "'#' + getComputedStyle(document.querySelector('.md-header')).backgroundColor.match(/\\d+/g).slice(0, 3)"
     ".map(value => (+value).toString(16).padStart(2, '0')).join('')"

@@ -39,3 +39,13 @@ def test_interface_has_no_english_leftovers(built_site):
         interface += re.findall(r'"translations": (\{[^}]*\})', text)
         found |= {value for value in leftovers if any(value in item for item in interface)}
     assert found == set()
+
+
+def test_tables_come_wrapped_and_keep_the_theme_style(built_site):
+    """scripts/page_hook.py wraps tables at build time (the theme's bundle would move each one at load)."""
+    page = built_site.page("escolha/ec2-fargate-spot/").read_text(encoding="utf-8")
+    assert page.count('<div class="md-typeset__scrollwrap"><div class="md-typeset__table"><table class="tabela">') == 3
+    for html in built_site.html_files():
+        assert "<table>" not in html.read_text(encoding="utf-8"), html
+    css = next((built_site.path / "assets" / "stylesheets").glob("main.*.min.css")).read_text(encoding="utf-8")
+    assert "table:not([class])" not in css and css.count("table:is(:not([class]),.tabela)") >= 10
