@@ -1,7 +1,8 @@
 """Lab 06 (custos e decisão): the student's workload, its monthly cost per option and the chosen option.
 
 Nothing is created on AWS: the decision is kept in a small JSON file in the ecslab state directory, which the
-lab 06 check reads.
+lab 06 check reads. On the emulator it is also kept by the emulator itself (POST /ecslab/decisao), so that an
+instructor's report on a class emulator sees the decisions made on the students' machines.
 """
 
 from __future__ import annotations
@@ -9,13 +10,16 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from ecslab import costs
+from ecslab.backends import emulador
 from ecslab.config import state_dir
 from ecslab.errors import ErroLab
 from ecslab.session import Sessao, resolve
 from ecslab.validation import check_fargate_size
 
+DECISION_PATH = "/ecslab/decisao"
 OPCOES = {
     "ec2": "EC2 sob demanda",
     "ec2-spot": "EC2 Spot",
@@ -51,18 +55,33 @@ def registrar_decisao(carga: dict[str, Any], custos: dict[str, float], escolha: 
     record = {"aluno": s.aluno, "carga": carga, "custos": {k: round(float(v), 2) for k, v in custos.items()},
               "escolha": escolha, "precos": costs.PRICES_DATE}
     path.write_text(json.dumps(record, ensure_ascii=False, indent=2))
-    print(f"📝 Decisão registrada: {OPCOES[escolha]} (arquivo {path.name}).")
+    where = f"arquivo {path.name}"
+    if s.config.backend == "emulador" and s.endpoint_url:
+        status, _ = emulador.call_endpoint(s.endpoint_url, DECISION_PATH,
+                                           {"aluno": s.aluno, "registro": record, "regiao": s.config.regiao})
+        if status != 200:
+            raise ErroLab(f"O emulador não guardou a decisão (HTTP {status or 'sem resposta'}); o {where} foi "
+                          "gravado.", dica="Confira com `ecslab emulador status` e rode a célula de novo.")
+        where += " e no emulador"
+    print(f"📝 Decisão registrada: {OPCOES[escolha]} ({where}).")
     return path
 
 
-def ler_decisao(aluno: str) -> dict[str, Any] | None:
+def ler_decisao(aluno: str, sessao: Sessao | None = None) -> dict[str, Any] | None:
+    """The decision in this machine's file, or else the one the emulator of `sessao` keeps (a class emulator
+    holds those made on the students' machines)."""
     path = decision_file(aluno)
-    if not path.exists():
-        return None
-    try:
-        return json.loads(path.read_text())
-    except ValueError:
-        return None
+    if path.exists():
+        try:
+            return json.loads(path.read_text())
+        except ValueError:
+            pass
+    if sessao is not None and sessao.config.backend == "emulador" and sessao.endpoint_url:
+        query = urlencode({"aluno": aluno, "regiao": sessao.config.regiao})
+        status, body = emulador.call_endpoint(sessao.endpoint_url, f"{DECISION_PATH}?{query}")
+        if status == 200 and isinstance(body.get("registro"), dict):
+            return body["registro"]
+    return None
 
 
 def recompute(carga: dict[str, Any]) -> dict[str, float]:

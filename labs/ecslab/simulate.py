@@ -7,11 +7,9 @@ service's load balancer. LocalStack has neither, and says so.
 
 from __future__ import annotations
 
-import json
-import urllib.error
-import urllib.request
 from typing import Any
 
+from ecslab.backends import emulador
 from ecslab.errors import ErroLab
 from ecslab.session import Sessao, resolve
 
@@ -22,21 +20,7 @@ LOAD_PATH = "/ecslab/carga"
 
 def _request(s: Sessao, path: str, payload: dict[str, Any] | None = None,
              timeout: float = 10.0) -> tuple[int, dict[str, Any]]:
-    data = json.dumps(payload).encode() if payload is not None else None
-    req = urllib.request.Request(f"{s.endpoint_url}{path}", data=data, method="POST" if data else "GET",
-                                 headers={"Content-Type": "application/json"})
-    try:
-        with urllib.request.urlopen(req, timeout=timeout) as resp:
-            status, body = resp.status, resp.read()
-    except urllib.error.HTTPError as err:
-        status, body = err.code, (err.read() if err.fp else b"")
-    except (urllib.error.URLError, OSError):
-        return 0, {}
-    try:
-        parsed = json.loads(body or b"{}")
-    except ValueError:
-        parsed = {}
-    return status, parsed if isinstance(parsed, dict) else {}
+    return emulador.call_endpoint(s.endpoint_url or "", path, payload, timeout)
 
 
 def _unanswered(what: str, status: int) -> ErroLab:

@@ -118,6 +118,19 @@ def test_checks_call_only_describe_list_get():
     assert not found
 
 
+def test_lab06_decided_on_a_students_machine_shows_on_the_board(classe, base, tmp_path, monkeypatch):
+    """A student on the LAN keeps the decision file on their own machine; the class emulator keeps a copy, and
+    the instructor's board (this process, another state directory) sees it."""
+    student = "rivo"
+    monkeypatch.setenv("ECSLAB_ESTADO", str(tmp_path / "maquina-do-aluno"))
+    registrar_decisao(WORKLOAD, recompute(WORKLOAD), "ec2", sessao=base.for_student(student))
+    monkeypatch.setenv("ECSLAB_ESTADO", str(tmp_path / "maquina-do-instrutor"))
+    quadro = relatorio_turma(base, alunos=[student], labs=["06"])
+    assert quadro.celula(student, "06").estado == "ok", quadro.tabela()
+    other = relatorio_turma(base, alunos=["rninguem"], labs=["06"])
+    assert other.celula("rninguem", "06").estado == "nao_iniciado"
+
+
 def test_alunos_vistos(classe, base):
     seen = alunos_vistos(base)
     assert {FINISHED, HALF} <= set(seen)

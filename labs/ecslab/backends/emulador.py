@@ -223,3 +223,24 @@ def _alive(pid: int) -> bool:
 def status(port: int, url: str | None = None) -> Probe:
     """Our emulator on this port, or the class emulator at `url` (ECSLAB_ENDPOINT) when given."""
     return probe_url(url) if url else probe(port)
+
+
+def call_endpoint(endpoint_url: str, path: str, payload: dict[str, Any] | None = None,
+                  timeout: float = 10.0) -> tuple[int, dict[str, Any]]:
+    """One of the emulator's own endpoints (/ecslab/...): (HTTP status, JSON answer); status 0 when nothing
+    answered. POST when there is a payload."""
+    data = json.dumps(payload).encode() if payload is not None else None
+    req = urllib.request.Request(f"{endpoint_url}{path}", data=data, method="POST" if data else "GET",
+                                 headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as resp:
+            status, body = resp.status, resp.read()
+    except urllib.error.HTTPError as err:
+        status, body = err.code, (err.read() if err.fp else b"")
+    except (urllib.error.URLError, OSError):
+        return 0, {}
+    try:
+        parsed = json.loads(body or b"{}")
+    except ValueError:
+        parsed = {}
+    return status, parsed if isinstance(parsed, dict) else {}

@@ -18,6 +18,7 @@ CLOCK_PATH = "/ecslab/relogio"
 SPOT_PATH = "/ecslab/interrupcao-spot"
 RESET_PATH = "/ecslab/reset"
 LOAD_PATH = "/ecslab/carga"
+DECISION_PATH = "/ecslab/decisao"
 DEFAULT_ACCOUNT = "123456789012"
 LAN_REFUSAL = ("Só o instrutor, na máquina do emulador da turma (127.0.0.1), pode reiniciar o emulador. "
                "Para apagar os seus recursos, use `ecslab limpar` ou o laboratório 99.")
@@ -41,6 +42,8 @@ def wrap(app: Callable[..., Iterable[bytes]], lock: threading.RLock | None = Non
                     return _reset(environ, start_response)
                 if environ.get("PATH_INFO") == LOAD_PATH:
                     return _load(environ, start_response)
+                if environ.get("PATH_INFO") == DECISION_PATH:
+                    return _decision(environ, start_response)
                 result = app(environ, start_response)
                 try:
                     return [bytes(chunk) for chunk in result]
@@ -130,6 +133,33 @@ def _load(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[b
     load.set_load(service, cpu, duration, now)
     return _answer(start_response, {"cluster": cluster, "servico": name, "cpu": cpu, "duracao": duration,
                                     "tarefas": max(int(service.desired_count or 0), 1), "agora": now})
+
+
+def _decision(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+    """Lab 06's decision, kept here too so that an instructor's report sees it (a student's file is on their own
+    machine). GET ?aluno=X[&regiao=R]; POST {"aluno": X, "registro": {...}, "regiao": R}."""
+    from urllib.parse import parse_qs
+
+    from ecslab.behaviour import installed
+    from ecslab.behaviour.world import world_of
+
+    if not installed():
+        return _answer(start_response, {"erro": "a camada de comportamento ainda não está instalada"},
+                       "503 Service Unavailable")
+    if environ.get("REQUEST_METHOD") == "POST":
+        payload = _json_body(environ)
+        aluno, record, region = payload.get("aluno"), payload.get("registro"), payload.get("regiao")
+    else:
+        query = {k: v[0] for k, v in parse_qs(environ.get("QUERY_STRING") or "").items()}
+        aluno, record, region = query.get("aluno"), None, query.get("regiao")
+    if not isinstance(aluno, str) or not aluno or (record is not None and not isinstance(record, dict)):
+        return _answer(start_response, {"erro": "informe aluno (e, para gravar, registro)"}, "400 Bad Request")
+    decisions = world_of(DEFAULT_ACCOUNT, region or "us-east-1").sim.decisions
+    if record is not None:
+        decisions[aluno] = record
+    if aluno not in decisions:
+        return _answer(start_response, {"erro": f"nenhuma decisão registrada para {aluno}"}, "404 Not Found")
+    return _answer(start_response, {"aluno": aluno, "registro": decisions[aluno]})
 
 
 def _reset(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:

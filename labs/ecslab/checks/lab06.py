@@ -15,7 +15,7 @@ REQUIRED = ("cpu", "memoria", "tarefas", "tipo_instancia", "tolera_interrupcao",
 
 def decision(ctx: Contexto) -> dict[str, Any]:
     def find() -> dict[str, Any]:
-        found = ler_decisao(ctx.aluno)
+        found = ler_decisao(ctx.aluno, ctx.s)
         if not found:
             raise Falha("nenhuma decisão registrada para este aluno")
         return found

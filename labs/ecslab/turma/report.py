@@ -6,8 +6,9 @@ tagged ``ecslab:lab`` or named ``<aluno>-<lab>-``); the labs that create nothing
 
 - 00 (ambiente): the student appears on the backend (any resource of any lab), now or earlier (``conhecidos``);
   its checks only prove the backend answers, which is as true for an absent student;
-- 06 (custos): a decision is recorded (``ecslab.registrar_decisao``); it lives in a file in the ecslab state
-  directory of the machine that ran the notebook, so the report sees it only on that machine;
+- 06 (custos): a decision is recorded (``ecslab.registrar_decisao``): on the emulator, which keeps every student's
+  (so a class emulator's report sees the decisions made on the students' machines), or in the ecslab state
+  directory of this machine (on AWS or LocalStack the decision is only in the file of the machine that ran it);
 - 99 (limpeza): the student appeared earlier (``conhecidos``) and has nothing left now; while anything is left the
   cleanup has not been done, so the lab is not started rather than failed.
 
@@ -47,7 +48,8 @@ LEGENDA = {
     NAO_INICIADO: "não iniciado: nada desse laboratório no backend",
 }
 REGRA = ("Um laboratório conta como iniciado quando o aluno tem algum recurso dele no backend (tag ecslab:lab ou "
-         "nome <aluno>-<lab>-). 00: o aluno já apareceu no backend; 06: há uma decisão registrada nesta máquina; "
+         "nome <aluno>-<lab>-). 00: o aluno já apareceu no backend; 06: há uma decisão registrada (no emulador ou, na "
+         "AWS, nesta máquina); "
          "99: o aluno já apareceu antes e não tem mais nada (enquanto sobra algo, a limpeza não começou).")
 WORKERS = 4
 
@@ -242,12 +244,12 @@ tfoot td, tfoot th {{ font-size: 1rem; background: #f9fafb; }}
 """
 
 
-def _started(lab: str, aluno: str, present: set[str], known: set[str]) -> bool:
+def _started(lab: str, aluno: str, present: set[str], known: set[str], s: Sessao) -> bool:
     """The rule in the module docstring."""
     if lab == "00":
         return lab in present or aluno in known
     if lab == "06":
-        return lab in present or ler_decisao(aluno) is not None
+        return lab in present or ler_decisao(aluno, s) is not None
     if lab == "99":
         return aluno in known and not present
     return lab in present
@@ -291,7 +293,7 @@ def relatorio_turma(sessao_base: Sessao, alunos: Iterable[str] | None = None, la
         s = sessao_base.for_student(aluno)
         mine = present.get(aluno, set())
         return {(aluno, lab): _cell(aluno, lab, executar(lab, sessao=s, espera=0))
-                if _started(lab, aluno, mine, known) else Celula(aluno, lab, NAO_INICIADO) for lab in lab_ids}
+                if _started(lab, aluno, mine, known, s) else Celula(aluno, lab, NAO_INICIADO) for lab in lab_ids}
 
     cells: dict[tuple[str, str], Celula] = {}
     with ThreadPoolExecutor(max_workers=max(1, min(WORKERS, len(students)))) as pool:
