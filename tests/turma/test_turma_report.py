@@ -24,6 +24,7 @@ from ecslab.provision.iam import criar_perfis_iam
 from ecslab.provision.labs import preparar_lab
 from ecslab.simulate import avancar_relogio, simular_carga
 from ecslab.turma import QuadroTurma, alunos_vistos, relatorio_turma
+from ecslab.turma.roster import labs_by_student
 
 FINISHED, HALF, CLEANED, ABSENT = "rfabi", "rgil", "rdora", "rhugo"
 LABS = ["00", "01", "02", "03", "04", "05", "06", "99"]
@@ -82,7 +83,11 @@ def _states(quadro: QuadroTurma, aluno: str) -> list[str]:
     return [quadro.estado(aluno, lab) for lab in LABS]
 
 
-def test_cells(classe):
+def inventario_de(base, alunos) -> dict:
+    return {a: inventario(sessao=base.for_student(a)) for a in alunos}
+
+
+def test_cells(classe, base):
     quadro = classe["quadro"]
     assert quadro.labs == LABS
     assert quadro.alunos == [FINISHED, HALF, CLEANED, ABSENT]
@@ -95,7 +100,8 @@ def test_cells(classe):
     assert quadro.onde_parou(FINISHED) == "próximo: 99 (limpeza)"
     assert quadro.onde_parou(CLEANED) == "concluiu e limpou tudo"
     assert quadro.onde_parou(ABSENT) == "não começou"
-    assert quadro.vistos == [FINISHED, HALF]
+    others = {a: labs for a, labs in labs_by_student(base).items() if a not in (FINISHED, HALF)}
+    assert quadro.vistos == [FINISHED, HALF], f"also seen: {others} ({inventario_de(base, others)})"
 
 
 def test_checks_read_only(classe, base):
