@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import moto.backends as moto_backends
+import moto.core.responses as moto_responses
+import moto.core.utils as moto_utils
+import moto.ec2.models.security_groups as ec2_security_groups
 import moto.ec2.utils as ec2_utils
 import moto.ecs.models as ecs_models
 from moto.applicationautoscaling.models import ApplicationAutoscalingBackend, FakeApplicationAutoscalingPolicy
@@ -20,7 +23,10 @@ from moto.autoscaling.models import FakeAutoScalingGroup
 from moto.cloudwatch.models import CloudWatchBackend
 from moto.cloudwatch.responses import CloudWatchResponse
 from moto.core.responses import ActionResult
+from moto.core.serialize import AttributePicker, XFormedAttributePicker
+from moto.ec2.models.core import TaggedEC2Resource
 from moto.ec2.models.elastic_network_interfaces import NetworkInterface
+from moto.ec2.models.nat_gateways import NatGatewayBackend
 from moto.ec2.models.tags import TagBackend
 from moto.ec2.responses.launch_templates import LaunchTemplates
 from moto.ecs.models import EC2ContainerServiceBackend
@@ -56,7 +62,7 @@ def _response(handler: Callable[[Any, dict[str, Any]], dict[str, Any]]) -> Calla
 
 
 def _wrap(function: Callable[..., Any]) -> Callable[[Callable[..., Any]], Any]:
-    """Wrap a backend method; `function(original, self, *args, **kwargs)`."""
+    """Wrap a backend method (or a module function); `function(original, self, *args, **kwargs)`."""
 
     def make(original: Callable[..., Any]) -> Any:
         @functools.wraps(original)
@@ -142,12 +148,35 @@ def _describe_tags(original: Callable[..., Any], self: Any,
     ids = (filters or {}).get("resource-id")
     if not ids or set(filters or {}) != {"resource-id"} or any(c in i for i in ids for c in "*?["):
         return original(self, filters)
-    return [
-        {"resource_id": rid, "key": key, "value": value,
-         "resource_type": ec2_utils.EC2_PREFIX_TO_RESOURCE.get(ec2_utils.get_prefix(rid), "")}
-        for rid in dict.fromkeys(ids) if rid in self.tags
-        for key, value in self.tags[rid].items()
-    ]
+    found = []
+    for rid in dict.fromkeys(ids):
+        tags = self.tags.get(rid)
+        if tags:
+            kind = ec2_utils.EC2_PREFIX_TO_RESOURCE.get(ec2_utils.get_prefix(rid), "")
+            found += [{"resource_id": rid, "key": key, "value": value, "resource_type": kind}
+                      for key, value in tags.items()]
+    return found
+
+
+def _tag_filter(original: Callable[..., Any], obj: Any, filter_name: str, filter_values: list[str]) -> bool:
+    """A `tag:K` filter with plain values (no wildcards) is the object's tag K being one of them: read from the
+    tag table instead of turning each value into a regular expression for every object of every student."""
+    if (not filter_name.startswith("tag:") or type(obj).get_tags is not TaggedEC2Resource.get_tags
+            or not getattr(obj, "id", None) or any(c in v for v in filter_values for c in "*?[\\")):
+        return original(obj, filter_name, filter_values)
+    value = obj.ec2_backend.tags.get(obj.id, {}).get(filter_name[4:])
+    return value is not None and value in filter_values
+
+
+def _nat_gateways_by_tag(original: Callable[..., Any], self: Any, filters: Any,
+                         nat_gateway_ids: list[str] | None) -> list[Any]:
+    """moto ignores tag filters on NAT gateways and answers the whole class's (AWS filters by tag:K, tag-key,
+    tag-value)."""
+    found = original(self, filters, nat_gateway_ids)
+    by_tag = {name: values for name, values in (filters or {}).items()
+              if name in ("tag-key", "tag-value") or name.startswith("tag:")}
+    return [nat for nat in found
+            if all(ec2_utils.tag_filter_matches(nat, name, values) for name, values in by_tag.items())]
 
 
 def _module_list(original: Callable[..., Any]) -> Any:
@@ -159,6 +188,69 @@ def _module_list(original: Callable[..., Any]) -> Any:
         return modules
 
     return cached
+
+
+def _method_names(original: Callable[..., Any]) -> Any:
+    """moto lists a response class's methods with inspect.getmembers for every request (8% of a class's time).
+    A class's actions do not change once the layer is installed (ADDITIONS are added before any cached call)."""
+    names: dict[type, frozenset[str]] = {}
+
+    @functools.wraps(original)
+    def cached(clazz: Any) -> frozenset[str]:
+        found = names.get(clazz)
+        if found is None:
+            found = names[clazz] = frozenset(original(clazz))
+        return found
+
+    return cached
+
+
+def _possible_keys(original: Callable[..., Any]) -> Any:
+    """The serializer asks, for every member of every object it answers, which attribute names may hold the value:
+    six alias rules evaluated anew each time. They depend only on the object's class, the member's name and
+    shape (and the shape's parent structure), so the list is kept per combination."""
+    keys: dict[tuple[Any, ...], tuple[Any, Any, tuple[str, ...]]] = {}
+
+    @functools.wraps(original)
+    def cached(self: Any, context: Any) -> tuple[str, ...]:
+        shape = context.shape
+        parent = getattr(shape, "parent", None)
+        ident = (type(self), tuple(self.alias_providers), type(context.obj), context.key, id(shape), id(parent))
+        hit = keys.get(ident)
+        if hit is not None and hit[0] is shape and hit[1] is parent:
+            return hit[2]
+        found = tuple(original(self, context))
+        keys[ident] = (shape, parent, found)  # the references keep the ids from being reused
+        return found
+
+    return cached
+
+
+def _pick_value(original: Callable[..., Any]) -> Any:
+    """moto's value picker tries each of a response's key-path transformers (a dozen for IAM) with `endswith`
+    for every member of every object answered; which one applies depends only on the path, so it is kept."""
+    chosen: dict[tuple[int, str], tuple[Any, Any]] = {}
+
+    @functools.wraps(original)
+    def pick(self: Any, context: Any) -> Any:
+        value = None
+        for possible_key in self.get_possible_keys(context):
+            found = moto_utils.get_value(context.obj, possible_key, moto_utils.MISSING)
+            if found is not moto_utils.MISSING:
+                value = found
+                break
+        transformers = self.response_transformers
+        if transformers:
+            key_path = f"{context.key_path}.{context.key}"
+            hit = chosen.get((id(transformers), key_path))
+            if hit is None or hit[0] is not transformers:  # the reference keeps the id from being reused
+                transform = next((t for path, t in transformers.items() if key_path.endswith(path)), None)
+                hit = chosen[(id(transformers), key_path)] = (transformers, transform)
+            if hit[1] is not None:
+                value = hit[1](value)
+        return value
+
+    return pick
 
 
 LAUNCH_TEMPLATES_PAGE = 200  # AWS: MaxResults 1-200
@@ -309,10 +401,26 @@ PATCHES: tuple[Patch, ...] = (
           _replace(_no_ip), "moto.ecs.models.Task.__init__ gives the task ENI a random 10.x address"),
     Patch(TagBackend, "describe_tags", "(self, filters: dict[str, list[str]] | None = None) -> list[dict[str, str]]",
           _wrap(_describe_tags), "one EC2 object's tags scanned every tag of every resource (a class's hot spot)"),
+    Patch(ec2_utils, "tag_filter_matches", "(obj: Any, filter_name: str, filter_values: list[str]) -> bool",
+          _wrap(_tag_filter), "a regular expression built per value per object for a plain tag filter"),
+    Patch(ec2_security_groups, "tag_filter_matches", "(obj: Any, filter_name: str, filter_values: list[str]) -> bool",
+          _wrap(_tag_filter), "the same, as security groups import it"),
+    Patch(NatGatewayBackend, "describe_nat_gateways",
+          "(self, filters: Any, nat_gateway_ids: list[str] | None) -> list[moto.ec2.models.nat_gateways.NatGateway]",
+          _wrap(_nat_gateways_by_tag), "tag filters ignored: a student's listing carried the whole class's"),
     Patch(moto_backends, "list_of_moto_modules", "() -> collections.abc.Iterable[str]",
           _module_list, "a directory listing on disk for each request"),
     Patch(LaunchTemplates, "describe_launch_templates", "(self) -> moto.core.responses.ActionResult",
           _describe_launch_templates, "at most 15 templates and no NextToken (a class lost templates)"),
+    Patch(moto_responses, "method_names_from_class", "(clazz: 'object') -> 'list[str]'",
+          _method_names, "inspect.getmembers of the response class for every request"),
+    Patch(AttributePicker, "get_possible_keys", "(self, context: 'AttributePickerContext') -> 'Generator[str]'",
+          _possible_keys, "alias rules evaluated for every member of every object answered"),
+    Patch(AttributePicker, "__call__", "(self, context: 'AttributePickerContext') -> 'Any'",
+          _pick_value, "every transformer of the response tried on every member's path"),
+    Patch(XFormedAttributePicker, "get_possible_keys",
+          "(self, context: 'AttributePickerContext') -> 'Generator[str]'",
+          _possible_keys, "the same, with snake_case names too"),
 )
 
 _installed = False
