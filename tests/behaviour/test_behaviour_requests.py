@@ -12,6 +12,8 @@ import pytest
 from ecslab.behaviour import requests
 from ecslab.behaviour.middleware import wrap
 
+FORM = "application/x-www-form-urlencoded"
+
 
 def environ(path: str = "/", method: str = "POST", body: bytes = b"", remote: str = "127.0.0.1",
             **headers: str) -> dict:
@@ -37,6 +39,33 @@ def environ(path: str = "/", method: str = "POST", body: bytes = b"", remote: st
 ])
 def test_reads_are_told_from_writes(env, read):
     assert requests.is_read(env) is read
+
+
+def signed(service: str) -> str:
+    return (f"AWS4-HMAC-SHA256 Credential=testing/20261127/us-east-1/{service}/aws4_request, "
+            "SignedHeaders=host;x-amz-date, Signature=abc")
+
+
+@pytest.mark.parametrize(("env", "alone"), [
+    (environ(body=b"Action=CreateRole&RoleName=x", CONTENT_TYPE=FORM, HTTP_AUTHORIZATION=signed("iam")), True),
+    (environ(HTTP_X_AMZ_TARGET="Logs_20140328.CreateLogGroup", HTTP_AUTHORIZATION=signed("logs")), True),
+    (environ(body=b"Action=ModifySubnetAttribute&SubnetId=subnet-1", CONTENT_TYPE=FORM,
+             HTTP_AUTHORIZATION=signed("ec2")), True),
+    (environ(HTTP_X_AMZ_TARGET="AmazonEC2ContainerServiceV20141113.RegisterTaskDefinition",
+             HTTP_AUTHORIZATION=signed("ecs")), True),
+    (environ(HTTP_X_AMZ_TARGET="AmazonEC2ContainerServiceV20141113.DescribeServices",
+             HTTP_AUTHORIZATION=signed("ecs")), True),
+    # writes the simulation reacts to
+    (environ(body=b"Action=TerminateInstances&InstanceId.1=i-1", CONTENT_TYPE=FORM,
+             HTTP_AUTHORIZATION=signed("ec2")), False),
+    (environ(HTTP_X_AMZ_TARGET="AmazonEC2ContainerServiceV20141113.UpdateService",
+             HTTP_AUTHORIZATION=signed("ecs")), False),
+    (environ(body=b"Action=SetDesiredCapacity", CONTENT_TYPE=FORM, HTTP_AUTHORIZATION=signed("autoscaling")), False),
+    (environ(HTTP_X_AMZ_TARGET="AmazonEC2ContainerServiceV20141113.UpdateService"), False),  # unsigned: a write
+    (environ("/ecslab/carga"), False),
+])
+def test_writes_the_simulation_never_reads_need_no_pass(env, alone):
+    assert requests.leaves_world_alone(env) is alone
 
 
 def test_reading_a_form_body_leaves_it_for_moto():
@@ -106,3 +135,4 @@ def test_reads_alone_still_move_tasks_along(sim):
     default = sim.ec2.describe_security_groups(Filters=[{"Name": "vpc-id", "Values": [vpc]},
                                                         {"Name": "group-name", "Values": ["default"]}])
     assert [g["GroupId"] for g in groups] == [default["SecurityGroups"][0]["GroupId"]]
+

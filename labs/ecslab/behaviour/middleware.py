@@ -30,9 +30,9 @@ def wrap(app: Callable[..., Iterable[bytes]], lock: threading.RLock | None = Non
     def middleware(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         if requests.refused_from_lan(environ):
             return _answer(start_response, {"erro": LAN_REFUSAL}, "403 Forbidden")
-        read = requests.is_read(environ)
+        quiet = requests.leaves_world_alone(environ)
         with lock:
-            safe_reconcile(read_only=read)
+            safe_reconcile(read_only=quiet)
             try:
                 if environ.get("PATH_INFO") == CLOCK_PATH:
                     return _clock(environ, start_response)
@@ -57,7 +57,7 @@ def wrap(app: Callable[..., Iterable[bytes]], lock: threading.RLock | None = Non
                 start_response(status, headers)
                 return [body]
             finally:
-                if not read:
+                if not quiet:
                     note_write()
 
     return middleware

@@ -1,9 +1,9 @@
-"""What kind of call a request is: a read (Describe*, List*, Get*) that cannot change the world, and whether it
-came from the emulator's own machine.
+"""What kind of call a request is: a read (Describe*, List*, Get*) that cannot change the world, a write the
+simulation never looks at, and whether it came from the emulator's own machine.
 
-Reads matter for speed: the simulation skips its pass before a read when nothing was written and no event is due
-(simulation.reconcile). Anything not recognised as a read counts as a write, so a mistake here costs time, never
-correctness.
+Both kinds matter for speed: the simulation skips its pass before such a call when nothing else was written and no
+event is due (simulation.reconcile), and such a call does not make the next one run a pass. Anything not recognised
+counts as a write that may change the world, so a mistake here costs time, never correctness.
 """
 
 from __future__ import annotations
@@ -14,6 +14,22 @@ from typing import Any
 from urllib.parse import parse_qs
 
 READ_PREFIXES = ("Describe", "List", "Get")
+
+# Writes the simulation never reads at the moment they happen: nothing in it waits on IAM, logs, parameters,
+# identities or images, and a network or a task definition is read only when a later pass launches something, so
+# a pass run later sees the same thing. (By the signing name in the call's credential scope.)
+OUTSIDE_SIMULATION = ("iam", "logs", "ssm", "sts", "ecr")
+SET_UP_ONLY = {
+    "ec2": {
+        "CreateVpc", "DeleteVpc", "ModifyVpcAttribute", "CreateSubnet", "DeleteSubnet", "ModifySubnetAttribute",
+        "CreateRouteTable", "DeleteRouteTable", "CreateRoute", "DeleteRoute", "ReplaceRoute", "AssociateRouteTable",
+        "DisassociateRouteTable", "CreateInternetGateway", "DeleteInternetGateway", "AttachInternetGateway",
+        "DetachInternetGateway", "CreateSecurityGroup", "DeleteSecurityGroup", "AuthorizeSecurityGroupIngress",
+        "AuthorizeSecurityGroupEgress", "RevokeSecurityGroupIngress", "RevokeSecurityGroupEgress",
+        "AllocateAddress", "ReleaseAddress", "CreateNatGateway", "DeleteNatGateway", "CreateTags", "DeleteTags",
+    },
+    "ecs": {"RegisterTaskDefinition", "DeregisterTaskDefinition", "TagResource", "UntagResource"},
+}
 FORM = "application/x-www-form-urlencoded"
 MAX_FORM_BYTES = 1 << 20
 
@@ -25,6 +41,12 @@ LOCAL_ONLY = ("/ecslab/reset", "/moto-api/")
 def action(environ: dict[str, Any]) -> str | None:
     """The API action of an AWS call: JSON protocols name it in X-Amz-Target, RPC v2 in the path, the query
     protocol in the query string or the form body (read here and put back for moto)."""
+    if "ecslab.action" not in environ:
+        environ["ecslab.action"] = _action(environ)
+    return environ["ecslab.action"]
+
+
+def _action(environ: dict[str, Any]) -> str | None:
     target = environ.get("HTTP_X_AMZ_TARGET")
     if target:
         return target.rsplit(".", 1)[-1]
@@ -51,6 +73,22 @@ def is_read(environ: dict[str, Any]) -> bool:
     if name is None:  # REST protocols: the method says it
         return environ.get("REQUEST_METHOD") in ("GET", "HEAD") and not _local_only(environ)
     return name.startswith(READ_PREFIXES)
+
+
+def signing_service(environ: dict[str, Any]) -> str | None:
+    """The service a SigV4-signed call is for: Credential=KEY/DATE/REGION/SERVICE/aws4_request."""
+    scope = (environ.get("HTTP_AUTHORIZATION") or "").partition("Credential=")[2].split(",", 1)[0].split("/")
+    return scope[3] if len(scope) >= 5 else None
+
+
+def leaves_world_alone(environ: dict[str, Any]) -> bool:
+    """A read, or a write the simulation never looks at (see OUTSIDE_SIMULATION): no pass needed for it."""
+    if is_read(environ):
+        return True
+    service = signing_service(environ)
+    if service in OUTSIDE_SIMULATION:
+        return True
+    return service in SET_UP_ONLY and action(environ) in SET_UP_ONLY[service]
 
 
 def from_this_machine(environ: dict[str, Any]) -> bool:

@@ -4,7 +4,8 @@ Events (task state steps, agent registrations, the minute ticks of metrics and a
 after each, the services converge at that instant, so a clock that jumps far ahead still sees deployments roll
 and services scale in the right order.
 
-Before a read (Describe*, List*, Get*) the pass is skipped when no call has written anything since the last pass
+Before a read (Describe*, List*, Get*), or a write the simulation never looks at (IAM, a VPC's set-up: see
+requests.leaves_world_alone), the pass is skipped when no other call has written anything since the last pass
 and no event is due yet: nothing could have changed. In a class most calls are reads, and a full pass walks every
 student's services.
 """
