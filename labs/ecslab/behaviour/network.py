@@ -23,11 +23,15 @@ def free_ip(ec2: Any, subnet: Any) -> str:
         for instance in reservation.instances
     )
     net = ipaddress.IPv4Network(subnet.cidr_block)
-    hosts = list(net.hosts())
-    for address in hosts[3:-1] if len(hosts) > 5 else hosts:
-        if str(address) not in used:
-            return str(address)
-    return str(hosts[-1])
+    first, last = int(net.network_address) + 1, int(net.broadcast_address) - 1  # what net.hosts() gives
+    if net.num_addresses <= 2:  # /31 and /32: every address is a host
+        first, last = int(net.network_address), int(net.broadcast_address)
+    candidates = range(first + 3, last) if last - first + 1 > 5 else range(first, last + 1)
+    for number in candidates:  # counted, not listed: a /16 has 65,534 hosts
+        address = str(ipaddress.IPv4Address(number))
+        if address not in used:
+            return address
+    return str(ipaddress.IPv4Address(last))
 
 
 def prepare_ip(ecs_backend: Any, subnet_id: str) -> None:
