@@ -105,8 +105,9 @@ def _elbv2(s: Sessao, lab: str | None) -> list[dict[str, Any]]:
 
 def _autoscaling(s: Sessao, lab: str | None) -> list[dict[str, Any]]:
     out = []
-    for asg in _pages(s.client("autoscaling"), "describe_auto_scaling_groups", "AutoScalingGroups"):
-        found = _mine(s, asg["AutoScalingGroupName"], lab)
+    for asg in _pages(s.client("autoscaling"), "describe_auto_scaling_groups", "AutoScalingGroups",
+                      Filters=naming.tag_filters(s.aluno, lab)):
+        found = _tags_lab(asg.get("Tags"))[1] or _mine(s, asg["AutoScalingGroupName"], lab)
         if found:
             out.append(_item("grupo-auto-scaling", asg["AutoScalingGroupARN"], asg["AutoScalingGroupName"], found,
                              instancias=[i["InstanceId"] for i in asg.get("Instances", [])]))
@@ -134,7 +135,8 @@ def capacity_providers(s: Sessao) -> list[dict[str, Any]]:
 def _ecs(s: Sessao, lab: str | None) -> list[dict[str, Any]]:
     ecs = s.client("ecs")
     out = []
-    arns = list(_pages(ecs, "list_clusters", "clusterArns"))
+    # Only this student's clusters are described (a class's list holds every student's).
+    arns = [arn for arn in _pages(ecs, "list_clusters", "clusterArns") if _mine(s, arn.rsplit("/", 1)[-1], lab)]
     clusters = []
     for chunk in _chunks(arns, 100):
         clusters += ecs.describe_clusters(clusters=chunk)["clusters"]
