@@ -634,8 +634,40 @@ def shared_ids(base: Any) -> set[str]:
     return out
 
 
+def cpu_seconds(pid: int | None) -> float | None:
+    """User + system CPU time of a process of this machine (Linux /proc); None where it cannot be read."""
+    if pid is None:
+        return None
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+@dataclass
+class Cpu:
+    """Where the CPU went during the class: the emulator's process and this one (every student's boto3)."""
+    emulador_pid: int | None
+    emulador_inicio: float | None = None
+    alunos_inicio: float = 0.0
+    emulador_s: float | None = None
+    alunos_s: float = 0.0
+
+    def start(self) -> None:
+        self.emulador_inicio = cpu_seconds(self.emulador_pid)
+        self.alunos_inicio = time.process_time()
+
+    def stop(self) -> None:
+        end = cpu_seconds(self.emulador_pid)
+        if end is not None and self.emulador_inicio is not None:
+            self.emulador_s = end - self.emulador_inicio
+        self.alunos_s = time.process_time() - self.alunos_inicio
+
+
 def print_summary(turma: Turma, medidas: Medidas, wall: float, cross: list[str], unattributed: list[str],
-                  board: str) -> bool:
+                  board: str, cpu: Cpu | None = None) -> bool:
     alunos = turma.alunos
     lat = medidas.latencias_ms
     labs_all = (*CHECK_LABS, "99")
@@ -650,6 +682,11 @@ def print_summary(turma: Turma, medidas: Medidas, wall: float, cross: list[str],
     print(f"Tempo total:                   {wall:.1f} s (meta ≤ {TARGET_WALL_S:.0f} s para 30 alunos)")
     print(f"Chamadas de API:               {len(lat)} ({medidas.tentativas} tentativas HTTP)")
     print(f"Latência p50 / p95 / p99:      {p50:.0f} / {p95:.0f} / {p99:.0f} ms (meta p95 ≤ {TARGET_P95_MS:.0f} ms)")
+    if cpu is not None and lat:
+        emulator = (f"emulador {1000 * cpu.emulador_s / len(lat):.1f} ms ({100 * cpu.emulador_s / wall:.0f}% de um "
+                    "núcleo), " if cpu.emulador_s is not None else "")
+        print(f"CPU por chamada:               {emulator}alunos simulados (boto3, todos neste processo) "
+              f"{1000 * cpu.alunos_s / len(lat):.1f} ms; {os.cpu_count()} núcleos")
     print(f"Respostas HTTP 5xx:            {len(medidas.erros_5xx)}"
           + (f" (e {len(medidas.sem_resposta)} sem resposta)" if medidas.sem_resposta else ""))
     print(f"Verificações verdes:           {len(green)}/{len(alunos)} alunos com os {len(labs_all)} laboratórios ✅")
@@ -721,8 +758,10 @@ def main() -> int:
     started = time.monotonic()
     if args.porta is None:
         emulador.start(port, "us-east-1")
-    elif emulador.probe(port).estado != "nosso":
+    probe = emulador.probe(port)
+    if probe.estado != "nosso" and args.porta is not None:
         parser.error(f"não há emulador do ecslab na porta {port}")
+    cpu = Cpu(emulador_pid=(probe.info or {}).get("pid"))
     print(f"emulador da turma em http://127.0.0.1:{port} ({time.monotonic() - started:.1f} s para iniciar)")
     real_stdout = sys.stdout
     sys.stdout = QuietThreads(real_stdout)
@@ -740,6 +779,7 @@ def main() -> int:
         turma = Turma(alunos, time.monotonic() + args.tempo_max, args.pausa)
         print(f"{len(alunos)} alunos começando os laboratórios 00 a 99 …", flush=True)
         t0 = time.monotonic()
+        cpu.start()
         threads = [threading.Thread(target=student, args=(a, turma, i), name=a.nome, daemon=True)
                    for i, a in enumerate(alunos)]
         for thread in threads:
@@ -764,10 +804,11 @@ def main() -> int:
             for thread in threads:
                 thread.join(timeout=30)
         wall = time.monotonic() - t0
+        cpu.stop()
         cross, unattributed = audit(medidas, shared, names)
         if turma.abortar.is_set():
             print(f"\n⏱️  interrompido: --tempo-max de {args.tempo_max:.0f} s esgotado")
-        ok = print_summary(turma, medidas, wall, cross, unattributed, board)
+        ok = print_summary(turma, medidas, wall, cross, unattributed, board, cpu)
         return 0 if ok and not turma.abortar.is_set() else 1
     finally:
         sys.stdout = real_stdout
