@@ -35,8 +35,9 @@ Cross-student changes are proven two ways, and either one failing fails the run:
 2. A write audit. Every call that is not Describe*/List*/Get* (and every emulator-only call) is recorded with
    its parameters. Each identifier in them is attributed to a student: names and ARNs by the `<aluno>-<lab>-`
    prefix (naming.owner), `ecslab:aluno` tag values directly, and bare EC2 ids (vpc-, subnet-, sg-, i-, ...) by
-   an ownership table built from every response any student received: an object that carries the tag
-   `ecslab:aluno=X` makes X the owner of every EC2 id inside it (an id seen under two owners is itself reported).
+   an ownership table built, after the class, from every response any student received: an object that carries
+   the tag `ecslab:aluno=X` makes X the owner of every EC2 id inside it (an id seen under two owners is itself
+   reported).
    Shared by design, and so never an owner: the default VPC, AWS managed policies, AMIs. A write that names
    another student's resource is a cross-student change; a write with no attributable identifier is reported
    as unattributed (and also fails the run: the audit could not prove it harmless). The shared simulated clock
@@ -110,6 +111,7 @@ class Medidas:
     sem_resposta: list[str] = field(default_factory=list)
     escritas: list[Escrita] = field(default_factory=list)
     donos: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    respostas: list[Any] = field(default_factory=list)  # walked for owners after the class (harvest_kept)
 
     def call(self, operation: str, ms: float) -> None:
         with self.lock:
@@ -119,6 +121,13 @@ class Medidas:
     def write(self, operation: str, params: Any) -> None:
         with self.lock:
             self.escritas.append(Escrita(current_student(), operation, params))
+
+    def harvest_kept(self) -> None:
+        """The owners in every response kept during the class: walked afterwards, so that this script's own
+        work does not make the students' calls wait (they share one interpreter)."""
+        kept, self.respostas = self.respostas, []
+        for obj in kept:
+            self.harvest(obj)
 
     def harvest(self, obj: Any, owner: str | None = None) -> None:
         """Owners of bare EC2 ids, from objects that carry the ecslab:aluno tag (see the module docstring)."""
@@ -182,7 +191,7 @@ def instrument(medidas: Medidas) -> None:
             result = original(self, operation_name, api_params)
         finally:
             medidas.call(label, (time.perf_counter() - started) * 1000)
-        medidas.harvest(result)
+        medidas.respostas.append(result)
         return result
 
     BaseClient._make_api_call = timed  # type: ignore[method-assign]
@@ -278,6 +287,7 @@ def identifiers(params: Any, shared: set[str]) -> Iterator[tuple[str, str]]:
 
 def audit(medidas: Medidas, shared: set[str], alunos: list[str]) -> tuple[list[str], list[str]]:
     """(cross-student writes, unattributed writes), each as a readable line."""
+    medidas.harvest_kept()
     cross, unattributed = [], []
     for ident, owners in medidas.donos.items():
         if len(owners) > 1 and ident not in shared:
