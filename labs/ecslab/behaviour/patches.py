@@ -140,13 +140,18 @@ def _describe_alarm_history(self: Any) -> ActionResult:
                                                       self._get_params()))
 
 
+def _patterns(values: list[str]) -> bool:
+    """Whether an EC2 filter's values use moto's wildcards (or escapes): then moto's own matching answers."""
+    return any(c in value for value in values for c in "*?[\\")
+
+
 def _describe_tags(original: Callable[..., Any], self: Any,
                    filters: dict[str, list[str]] | None = None) -> list[dict[str, str]]:
     """Every EC2 object's tags are read through describe_tags(filters={"resource-id": [its id]}), which matches
     a regular expression against every tag of every resource: a class's describe_instances grew with the square
     of its resources. Exact ids are looked up instead (same answer, same order for one id)."""
     ids = (filters or {}).get("resource-id")
-    if not ids or set(filters or {}) != {"resource-id"} or any(c in i for i in ids for c in "*?["):
+    if not ids or set(filters or {}) != {"resource-id"} or _patterns(ids):
         return original(self, filters)
     found = []
     for rid in dict.fromkeys(ids):
@@ -162,7 +167,7 @@ def _tag_filter(original: Callable[..., Any], obj: Any, filter_name: str, filter
     """A `tag:K` filter with plain values (no wildcards) is the object's tag K being one of them: read from the
     tag table instead of turning each value into a regular expression for every object of every student."""
     if (not filter_name.startswith("tag:") or type(obj).get_tags is not TaggedEC2Resource.get_tags
-            or not getattr(obj, "id", None) or any(c in v for v in filter_values for c in "*?[\\")):
+            or not getattr(obj, "id", None) or _patterns(filter_values)):
         return original(obj, filter_name, filter_values)
     value = obj.ec2_backend.tags.get(obj.id, {}).get(filter_name[4:])
     return value is not None and value in filter_values
