@@ -27,7 +27,10 @@ def pair(base) -> Iterator[None]:
     with ThreadPoolExecutor(max_workers=2) as pool:  # lab 03 builds lab 01's network too
         list(pool.map(lambda aluno: preparar_lab("03", sessao=base.for_student(aluno)), (ANA, ANABELA)))
     yield
-    limpar(sessao=base.for_student(ANABELA))
+    # Both: with pytest-xdist each worker that runs a test of this module builds its own pair on its own class
+    # emulator, and the test that cleans ana may have run on the other one.
+    for aluno in (ANA, ANABELA):
+        limpar(sessao=base.for_student(aluno))
 
 
 def test_prefix_names_are_different_students(pair, base):
