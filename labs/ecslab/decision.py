@@ -15,11 +15,11 @@ from urllib.parse import urlencode
 from ecslab import costs
 from ecslab.backends import emulador
 from ecslab.config import state_dir
+from ecslab.endpoints import DECISION_PATH
 from ecslab.errors import ErroLab
 from ecslab.session import Sessao, resolve
 from ecslab.validation import check_fargate_size
 
-DECISION_PATH = "/ecslab/decisao"
 OPCOES = {
     "ec2": "EC2 sob demanda",
     "ec2-spot": "EC2 Spot",

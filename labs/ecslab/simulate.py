@@ -10,12 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from ecslab.backends import emulador
+from ecslab.endpoints import CLOCK_PATH, LOAD_PATH, SPOT_PATH
 from ecslab.errors import ErroLab
 from ecslab.session import Sessao, resolve
-
-CLOCK_PATH = "/ecslab/relogio"
-SPOT_PATH = "/ecslab/interrupcao-spot"
-LOAD_PATH = "/ecslab/carga"
 
 
 def _request(s: Sessao, path: str, payload: dict[str, Any] | None = None,

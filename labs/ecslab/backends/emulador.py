@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from ecslab.config import state_dir
+from ecslab.endpoints import SERVICE_ID, STATUS_PATH
 from ecslab.errors import ErroLab
 
-SERVICE_ID = "ecslab-emulador"  # same value as ecslab.emulator.server.SERVICE_ID (not imported: moto is slow)
 START_TIMEOUT = 30.0
 STOP_TIMEOUT = 10.0
 LOOPBACK = "127.0.0.1"
@@ -59,7 +59,7 @@ def probe(port: int, timeout: float = 1.0, endereco: str | None = None) -> Probe
 def probe_url(url: str, timeout: float = 1.0) -> Probe:
     """probe() for an emulator known by its URL (a class emulator on another machine)."""
     try:
-        _, body = _get(url + "/ecslab/status", timeout)
+        _, body = _get(url + STATUS_PATH, timeout)
     except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
         return Probe("livre")
     try:

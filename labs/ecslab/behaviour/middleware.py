@@ -13,12 +13,8 @@ from typing import Any
 from ecslab.behaviour import requests
 from ecslab.behaviour.clock import clock
 from ecslab.behaviour.errors import error_response
+from ecslab.endpoints import CLOCK_PATH, DECISION_PATH, LOAD_PATH, RESET_PATH, SPOT_PATH
 
-CLOCK_PATH = "/ecslab/relogio"
-SPOT_PATH = "/ecslab/interrupcao-spot"
-RESET_PATH = "/ecslab/reset"
-LOAD_PATH = "/ecslab/carga"
-DECISION_PATH = "/ecslab/decisao"
 DEFAULT_ACCOUNT = "123456789012"
 LAN_REFUSAL = ("Só o instrutor, na máquina do emulador da turma (127.0.0.1), pode reiniciar o emulador. "
                "Para apagar os seus recursos, use `ecslab limpar` ou o laboratório 99.")

@@ -13,6 +13,8 @@ import ipaddress
 from typing import Any
 from urllib.parse import parse_qs
 
+from ecslab.endpoints import RESET_PATH
+
 READ_PREFIXES = ("Describe", "List", "Get")
 
 # Writes the simulation never reads at the moment they happen: nothing in it waits on IAM, logs, parameters,
@@ -35,7 +37,7 @@ MAX_FORM_BYTES = 1 << 20
 
 # Endpoints that wipe or rewire the whole emulator: on a class emulator bound to a LAN address, only the
 # instructor's machine may call them (a student could otherwise erase the class).
-LOCAL_ONLY = ("/ecslab/reset", "/moto-api/")
+LOCAL_ONLY = (RESET_PATH, "/moto-api/")
 
 
 def action(environ: dict[str, Any]) -> str | None:

@@ -20,8 +20,8 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
-SERVICE_ID = "ecslab-emulador"
-STATUS_PATH = "/ecslab/status"
+from ecslab.endpoints import SERVICE_ID, STATUS_PATH
+
 ACCOUNT_ID = "123456789012"
 
 # Services a lab touches; their Flask apps and backends are built ahead of the first call.
