@@ -8,3 +8,4 @@ SPOT_PATH = "/ecslab/interrupcao-spot"  # POST: a Spot interruption
 RESET_PATH = "/ecslab/reset"  # POST: reset moto's backends (only from the emulator's machine)
 LOAD_PATH = "/ecslab/carga"  # POST: a service's synthetic load
 DECISION_PATH = "/ecslab/decisao"  # GET ?aluno= / POST: lab 06's decision
+CLASS_PATH = "/ecslab/turma"  # GET ?aluno=: the port of the class emulator's process that serves this student

@@ -36,10 +36,23 @@ def kernel_env(port: int, aluno: str, state_dir: Path, **extra: str) -> dict[str
     return env
 
 
-def free_port() -> int:
+def free_port(span: int = 1) -> int:
+    """A free port of 127.0.0.1 whose next `span - 1` ports are free too (a class emulator of `span` processes)."""
+    while True:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        if port + span - 1 <= 65535 and all(_bindable(port + k) for k in range(1, span)):
+            return port
+
+
+def _bindable(port: int) -> bool:
     with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
 
 
 def run_cli(*args: str, env: dict[str, str], timeout: float = 120) -> subprocess.CompletedProcess:

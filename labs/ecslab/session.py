@@ -39,11 +39,18 @@ def _shared_boto_session(dummy_key: str, region: str) -> boto3.session.Session:
 
 
 class Sessao:
-    """One backend, one region, one student: the boto3 clients every helper uses."""
+    """One backend, one region, one student: the boto3 clients every helper uses.
 
-    def __init__(self, config: Config, *, start_emulator: bool = True):
+    On a class emulator (ECSLAB_ENDPOINT) the session talks to the class's process that serves its student (the
+    class may run one process per core: ecslab.emulator.directory). `class_view` is the instructor's session
+    instead: it talks to the class's first process, `for_student` reaches each student's and `partes` every one.
+    """
+
+    def __init__(self, config: Config, *, start_emulator: bool = True, class_view: bool = False):
         self.config = config
         self._clients: dict[str, Any] = {}
+        self._pool: dict[str | None, dict[str, Any]] = {}  # endpoint -> clients, shared with for_student sessions
+        self._students: dict[str, str] = {}  # student -> their process's endpoint, shared likewise
         self._lock = threading.Lock()
         self._account: str | None = None
         self._may_create = False
@@ -54,7 +61,7 @@ class Sessao:
             if config.endpoint:  # the class emulator (ECSLAB_ENDPOINT): connect, never start one here
                 if start_emulator:
                     emulador.conectar(config.endpoint)
-                self.endpoint_url = config.endpoint
+                self.endpoint_url = config.endpoint if class_view else self._student_endpoint(config.aluno)
             else:
                 if start_emulator:
                     emulador.start(config.porta, config.regiao)
@@ -68,21 +75,52 @@ class Sessao:
         else:
             self._boto = boto3.session.Session(region_name=config.regiao)
 
-    def for_student(self, aluno: str) -> Sessao:
-        """The same backend, endpoint and boto3 clients, for another student (an instructor's view of a class).
+    @property
+    def on_class_emulator(self) -> bool:
+        return self.config.backend == "emulador" and bool(self.config.endpoint)
 
-        Nothing is probed or started; clients already made are shared (boto3 clients are thread-safe).
-        """
+    def _student_endpoint(self, aluno: str) -> str | None:
+        """Where `aluno`'s calls go: on a class emulator, the process that serves them (asked once)."""
+        if not self.on_class_emulator:
+            return self.endpoint_url
+        with self._lock:
+            known = self._students.get(aluno)
+        if known is None:
+            from ecslab.backends import emulador
+
+            known = emulador.student_endpoint(str(self.config.endpoint), aluno)
+            with self._lock:
+                self._students[aluno] = known
+        return known
+
+    def _sibling(self, aluno: str, endpoint_url: str | None) -> Sessao:
+        """A session sharing this one's backend, boto3 session and clients (per endpoint); nothing is probed."""
         other = Sessao.__new__(Sessao)
         other.config = replace(self.config, aluno=normalize_student(aluno))
-        with self._lock:
-            other._clients = dict(self._clients)
         other._lock = self._lock  # one boto3 session makes every client, and it is not thread-safe
+        other._pool, other._students = self._pool, self._students
+        with self._lock:
+            other._clients = dict(self._clients) if endpoint_url == self.endpoint_url else {}
         other._account = self._account
         other._may_create = self._may_create
-        other.endpoint_url = self.endpoint_url
+        other.endpoint_url = endpoint_url
         other._boto = self._boto
         return other
+
+    def for_student(self, aluno: str) -> Sessao:
+        """The same backend, for another student (an instructor's view of a class): on a class emulator, at the
+        process that serves that student. Clients already made for that endpoint are shared (boto3 clients are
+        thread-safe)."""
+        aluno = normalize_student(aluno)
+        return self._sibling(aluno, self._student_endpoint(aluno))
+
+    def partes(self) -> list[Sessao]:
+        """One session per process of a class emulator (to list what is on each); this session alone elsewhere."""
+        if not self.on_class_emulator:
+            return [self]
+        from ecslab.backends import emulador
+
+        return [self._sibling(self.aluno, url) for url in emulador.class_endpoints(str(self.config.endpoint))]
 
     @property
     def aluno(self) -> str:
@@ -99,9 +137,10 @@ class Sessao:
     def client(self, service: str) -> Any:
         with self._lock:
             if service not in self._clients:
-                self._clients[service] = self._boto.client(
-                    service, endpoint_url=self.endpoint_url, config=_BOTO_CONFIG
-                )
+                shared = self._pool.setdefault(self.endpoint_url, {})
+                if service not in shared:
+                    shared[service] = self._boto.client(service, endpoint_url=self.endpoint_url, config=_BOTO_CONFIG)
+                self._clients[service] = shared[service]
             return self._clients[service]
 
     def set_client(self, service: str, client: Any) -> None:

@@ -26,6 +26,7 @@ def test_one_student_then_the_whole_class(turma, base):
     criar_perfis_iam("03", sessao=base.for_student("lucas"))
     criar_cluster("02", sessao=base.for_student("luna"))
     assert set(STUDENTS) <= set(alunos_vistos(base))
+    assert len({base.for_student(a).endpoint_url for a in STUDENTS}) == 2  # the class spans both processes
 
     refused = _answer(turma, "não\n")
     assert refused.returncode == 1 and "Nada foi removido" in refused.stdout

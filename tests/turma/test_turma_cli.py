@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import signal
+import socket
+import time
+import urllib.error
 import urllib.request
 
 import pytest
 from ecslab_testutil import free_port, run_cli
 
 from ecslab.backends import emulador
+from ecslab.cleanup import limpar
 from ecslab.config import Config
 from ecslab.errors import ErroLab
 from ecslab.session import Sessao
+from ecslab.turma import alunos_vistos
 from ecslab.turma.emulator import lan_address
 
 
@@ -23,11 +30,12 @@ def _status(url: str) -> dict:
 
 def test_iniciar_prints_what_students_set(turma):
     out = turma.started
-    assert "escuta em 127.0.0.1" in out
+    assert f"escuta em 127.0.0.1, portas {turma.port} a {turma.port + 1} (2 processos" in out
     for line in ("ECSLAB_BACKEND=emulador", f"ECSLAB_ENDPOINT=http://127.0.0.1:{turma.port}",
                  "ECSLAB_ALUNO=<seu-nome>"):
         assert re.search(rf"^\s+{re.escape(line)}$", out, re.M), out
     assert _status(turma.endpoint)["endereco"] == "127.0.0.1"
+    assert _status(f"http://127.0.0.1:{turma.port + 1}")["turma"] == [turma.port, turma.port + 1]
     page = turma.state / "turma.html"
     assert f"Página para projetar ou compartilhar: {page}" in out
     html = page.read_text()
@@ -106,3 +114,75 @@ def test_student_with_a_dead_endpoint_gets_told_what_to_do(turma, monkeypatch):
     assert Config.from_env().endpoint == "http://192.168.0.10:4566"
     monkeypatch.setenv("ECSLAB_BACKEND", "aws")
     assert Config.from_env().endpoint is None
+
+
+def _student(endpoint: str, aluno: str) -> Sessao:
+    return Sessao(Config(backend="emulador", aluno=aluno, endpoint=endpoint))
+
+
+def test_each_student_is_served_by_one_process_of_the_class(turma, base):
+    first, second = _student(turma.endpoint, "tico"), _student(turma.endpoint, "teco")
+    ports = {turma.port, turma.port + 1}
+    assert {first.endpoint_url, second.endpoint_url} == {f"http://127.0.0.1:{p}" for p in ports}  # one on each
+    assert _student(turma.endpoint, "tico").endpoint_url == first.endpoint_url  # and there to stay
+    other = f"http://127.0.0.1:{turma.port + 1}"  # ECSLAB_ENDPOINT naming the second process by mistake
+    assert _student(other, "teco").endpoint_url == second.endpoint_url
+    assert base.for_student("teco").endpoint_url == second.endpoint_url  # the instructor finds them there too
+    assert [p.endpoint_url for p in base.partes()] == [turma.endpoint, other]
+
+    tags = [{"Key": "Name", "Value": "tico-00-sg"}, {"Key": "ecslab:aluno", "Value": "tico"},
+            {"Key": "ecslab:lab", "Value": "00"}]
+    first.client("ec2").create_security_group(GroupName="tico-00-sg", Description="tico",
+                                              TagSpecifications=[{"ResourceType": "security-group", "Tags": tags}])
+    try:  # what a student creates lives in their process only, and the class's roster sees it
+        found = {g["GroupName"] for p in base.partes() if p.endpoint_url == first.endpoint_url
+                 for g in p.client("ec2").describe_security_groups()["SecurityGroups"]}
+        elsewhere = {g["GroupName"] for p in base.partes() if p.endpoint_url != first.endpoint_url
+                     for g in p.client("ec2").describe_security_groups()["SecurityGroups"]}
+        assert "tico-00-sg" in found and "tico-00-sg" not in elsewhere
+        assert "tico" in alunos_vistos(base)
+    finally:
+        limpar(sessao=first)
+    assert "tico" not in alunos_vistos(base)
+
+    with urllib.request.urlopen(f"{turma.endpoint}/ecslab/turma?aluno=teco", timeout=5) as resp:
+        assert json.loads(resp.read())["porta"] == int(second.endpoint_url.rsplit(":", 1)[1])
+    with pytest.raises(urllib.error.HTTPError) as missing:
+        urllib.request.urlopen(f"{turma.endpoint}/ecslab/turma", timeout=5)
+    assert missing.value.code == 400
+
+
+def test_a_class_of_two_processes_starts_whole_or_not_at_all(turma):
+    port = free_port(span=2)
+    with socket.socket() as taken:  # another program on the second port
+        taken.bind(("127.0.0.1", port + 1))
+        taken.listen()
+        refused = turma.cli("turma", "iniciar", "--porta", str(port), "--processos", "2")
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr
+    assert f"A porta {port + 1} (processo 2 de 2 da turma) está ocupada" in refused.stderr
+    assert "--processos" in refused.stderr
+    assert emulador.probe(port).estado == "livre"  # nothing left half-started
+    bad = turma.cli("turma", "iniciar", "--porta", str(port), "--processos", "0")
+    assert bad.returncode == 2 and "Número de processos inválido" in bad.stderr
+
+    started = turma.cli("turma", "iniciar", "--porta", str(port), "--processos", "2")
+    try:
+        assert started.returncode == 0, started.stdout + started.stderr
+        second = _status(f"http://127.0.0.1:{port + 1}")
+        os.kill(second["pid"], signal.SIGTERM)  # one process of the class stops
+        _wait_until(lambda: emulador.probe(port + 1).estado == "livre")
+        again = turma.cli("turma", "iniciar", "--porta", str(port))
+        assert again.returncode == 0 and "já estava em execução" in again.stdout
+        assert _status(f"http://127.0.0.1:{port + 1}")["pid"] != second["pid"]  # back, as part of the class
+        assert _status(f"http://127.0.0.1:{port + 1}")["turma"] == [port, port + 1]
+    finally:
+        stopped = turma.cli("turma", "parar", "--porta", str(port))
+    assert stopped.returncode == 0 and "parado" in stopped.stdout
+    assert emulador.probe(port).estado == "livre" and emulador.probe(port + 1).estado == "livre"
+
+
+def _wait_until(predicate, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)

@@ -1,4 +1,7 @@
-"""One student's cleanup never touches another's, even when one name is a prefix of the other."""
+"""One student's cleanup never touches another's, even when one name is a prefix of the other.
+
+On a class emulator of one process: both students in one simulated world, as on a shared AWS account (on a class
+of several processes they could be placed apart, and nothing would be shared to begin with)."""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from turma_testutil import class_emulator
 
 from ecslab import naming
 from ecslab.checks.framework import executar
@@ -16,6 +20,14 @@ from ecslab.turma import alunos_vistos, limpar_turma
 from ecslab.turma.roster import labs_by_student
 
 ANA, ANABELA = "ana", "anabela"
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory) -> Iterator[object]:
+    with class_emulator(tmp_path_factory, processes=1) as turma:
+        s = turma.base()
+        s.clientes()
+        yield s
 
 
 def _ids(inv: dict) -> set[tuple[str, str]]:

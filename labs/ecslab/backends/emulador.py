@@ -1,7 +1,9 @@
 """Find, start, stop the embedded emulator process (one per port, detached so it outlives a notebook kernel).
 
 The emulator listens on 127.0.0.1 unless started with another bind address (a class emulator on the LAN, see
-ecslab.turma); a student whose ECSLAB_ENDPOINT names a class emulator only connects to it (``conectar``).
+ecslab.turma); a student whose ECSLAB_ENDPOINT names a class emulator only connects to it (``conectar``) and then
+talks to the class's process that serves them (``student_endpoint``: a class emulator may run one process per
+core, see ecslab.emulator.directory).
 """
 
 from __future__ import annotations
@@ -14,12 +16,14 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from ecslab.config import state_dir
-from ecslab.endpoints import SERVICE_ID, STATUS_PATH
+from ecslab.endpoints import CLASS_PATH, SERVICE_ID, STATUS_PATH
 from ecslab.errors import ErroLab
 
 START_TIMEOUT = 30.0
@@ -121,10 +125,11 @@ def conectar(url: str, timeout: float = 3.0) -> dict[str, Any]:
 
 
 def start(port: int, region: str = "us-east-1", timeout: float = START_TIMEOUT,
-          endereco: str = LOOPBACK) -> dict[str, Any]:
+          endereco: str = LOOPBACK, turma: Sequence[int] | None = None) -> dict[str, Any]:
     """Start the emulator if it is not running; return its status. Idempotent.
 
-    `endereco` is the address it listens on (127.0.0.1 unless a class emulator is shared on the LAN).
+    `endereco` is the address it listens on (127.0.0.1 unless a class emulator is shared on the LAN); `turma`, the
+    ports of every process of a class emulator this one is part of (the first keeps the students' directory).
     """
     found = probe(port, endereco=endereco)
     if found.estado == "nosso":
@@ -137,7 +142,8 @@ def start(port: int, region: str = "us-east-1", timeout: float = START_TIMEOUT,
     with open(log, "ab") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "ecslab.emulator", "--porta", str(port), "--regiao", region,
-             "--endereco", endereco, "--arquivo-pid", str(pid_file(port))],
+             "--endereco", endereco, "--arquivo-pid", str(pid_file(port)),
+             *(["--portas-turma", ",".join(map(str, turma))] if turma else [])],
             stdin=subprocess.DEVNULL,
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -218,6 +224,35 @@ def _alive(pid: int) -> bool:
         return waited == 0
     except ChildProcessError:
         return True
+
+
+def with_port(url: str, port: int) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(netloc=f"{parts.hostname}:{port}"))
+
+
+def class_ports(info: dict[str, Any]) -> list[int]:
+    """The ports of every process of the emulator whose status is `info` (its own port alone for most)."""
+    return [int(p) for p in info.get("turma") or [info["porta"]]]
+
+
+def class_endpoints(url: str, timeout: float = 3.0) -> list[str]:
+    """The URLs of every process of the class emulator at `url` (the first one is the class's own address)."""
+    return [with_port(url, port) for port in class_ports(conectar(url, timeout))]
+
+
+def student_endpoint(url: str, aluno: str, timeout: float = 5.0) -> str:
+    """The URL of the process of the class emulator at `url` that serves `aluno` (placed there on first ask)."""
+    status, answer = call_endpoint(url, f"{CLASS_PATH}?{urlencode({'aluno': aluno})}", timeout=timeout)
+    if status == 421 and answer.get("porta_principal"):  # asked another process of the class: ask the first
+        url = with_port(url, int(answer["porta_principal"]))
+        status, answer = call_endpoint(url, f"{CLASS_PATH}?{urlencode({'aluno': aluno})}", timeout=timeout)
+    if status != 200 or not isinstance(answer.get("porta"), int):
+        raise ErroLab(f"O emulador da turma em {url} não informou qual dos seus processos atende o aluno {aluno} "
+                      f"(resposta HTTP {status or 'nenhuma'}).",
+                      dica="Confira ECSLAB_ENDPOINT com o instrutor; se o emulador da turma acabou de ser "
+                           "reiniciado, tente de novo.")
+    return with_port(url, answer["porta"])
 
 
 def status(port: int, url: str | None = None) -> Probe:

@@ -16,6 +16,7 @@ from ecslab.behaviour.errors import error_response
 from ecslab.endpoints import CLOCK_PATH, DECISION_PATH, LOAD_PATH, RESET_PATH, SPOT_PATH
 
 DEFAULT_ACCOUNT = "123456789012"
+NEEDS_POST = "use POST, com a camada de comportamento instalada"
 LAN_REFUSAL = ("Só o instrutor, na máquina do emulador da turma (127.0.0.1), pode reiniciar o emulador. "
                "Para apagar os seus recursos, use `ecslab limpar` ou o laboratório 99.")
 
@@ -25,7 +26,7 @@ def wrap(app: Callable[..., Iterable[bytes]], lock: threading.RLock | None = Non
 
     def middleware(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         if requests.refused_from_lan(environ):
-            return _answer(start_response, {"erro": LAN_REFUSAL}, "403 Forbidden")
+            return json_answer(start_response, {"erro": LAN_REFUSAL}, "403 Forbidden")
         quiet = requests.leaves_world_alone(environ)
         with lock:
             safe_reconcile(read_only=quiet)
@@ -82,7 +83,7 @@ def _json_body(environ: dict[str, Any]) -> dict[str, Any]:
     return json.loads(environ["wsgi.input"].read(length) or b"{}") if length else {}
 
 
-def _answer(start_response: Callable[..., Any], payload: dict[str, Any], status: str = "200 OK") -> list[bytes]:
+def json_answer(start_response: Callable[..., Any], payload: dict[str, Any], status: str = "200 OK") -> list[bytes]:
     body = json.dumps(payload).encode()
     start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
     return [body]
@@ -94,12 +95,12 @@ def _spot(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[b
     from ecslab.behaviour.spot import interrupt_now
 
     if environ.get("REQUEST_METHOD") != "POST" or not installed():
-        return _answer(start_response, {"erro": "use POST, com a camada de comportamento instalada"}, "400 Bad Request")
+        return json_answer(start_response, {"erro": NEEDS_POST}, "400 Bad Request")
     payload = _json_body(environ)
     done = interrupt_now(payload.get("regiao") or "us-east-1", payload.get("conta") or DEFAULT_ACCOUNT,
                          list(payload.get("instancias") or []), list(payload.get("tarefas") or []))
     safe_reconcile()
-    return _answer(start_response, done)
+    return json_answer(start_response, done)
 
 
 def _load(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
@@ -108,27 +109,27 @@ def _load(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[b
     from ecslab.behaviour.world import world_of
 
     if environ.get("REQUEST_METHOD") != "POST" or not installed():
-        return _answer(start_response, {"erro": "use POST, com a camada de comportamento instalada"}, "400 Bad Request")
+        return json_answer(start_response, {"erro": NEEDS_POST}, "400 Bad Request")
     payload = _json_body(environ)
     try:
         cpu = float(payload["cpu"])
         duration = float(payload["duracao"]) if payload.get("duracao") is not None else None
         cluster, name = str(payload["cluster"]).rsplit("/", 1)[-1], str(payload["servico"]).rsplit("/", 1)[-1]
     except (KeyError, TypeError, ValueError):
-        return _answer(start_response, {"erro": "informe cluster, servico e cpu (0 a 100); duracao em segundos"},
-                       "400 Bad Request")
+        return json_answer(start_response, {"erro": "informe cluster, servico e cpu (0 a 100); duracao em segundos"},
+                           "400 Bad Request")
     if not 0 <= cpu <= 100 or (duration is not None and duration <= 0):
-        return _answer(start_response, {"erro": "cpu vai de 0 a 100 e duracao é positiva"}, "400 Bad Request")
+        return json_answer(start_response, {"erro": "cpu vai de 0 a 100 e duracao é positiva"}, "400 Bad Request")
     world = world_of(payload.get("conta") or DEFAULT_ACCOUNT, payload.get("regiao") or "us-east-1")
     service = next((s for s in world.ecs.services.values()
                     if s.cluster_name == cluster and s.name == name and s.status == "ACTIVE"), None)
     if service is None:
-        return _answer(start_response, {"erro": f"serviço {name} não encontrado no cluster {cluster}"},
-                       "404 Not Found")
+        return json_answer(start_response, {"erro": f"serviço {name} não encontrado no cluster {cluster}"},
+                           "404 Not Found")
     now = clock().now()
     load.set_load(service, cpu, duration, now)
-    return _answer(start_response, {"cluster": cluster, "servico": name, "cpu": cpu, "duracao": duration,
-                                    "tarefas": max(int(service.desired_count or 0), 1), "agora": now})
+    return json_answer(start_response, {"cluster": cluster, "servico": name, "cpu": cpu, "duracao": duration,
+                                        "tarefas": max(int(service.desired_count or 0), 1), "agora": now})
 
 
 def _decision(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
@@ -140,8 +141,8 @@ def _decision(environ: dict[str, Any], start_response: Callable[..., Any]) -> li
     from ecslab.behaviour.world import world_of
 
     if not installed():
-        return _answer(start_response, {"erro": "a camada de comportamento ainda não está instalada"},
-                       "503 Service Unavailable")
+        return json_answer(start_response, {"erro": "a camada de comportamento ainda não está instalada"},
+                           "503 Service Unavailable")
     if environ.get("REQUEST_METHOD") == "POST":
         payload = _json_body(environ)
         aluno, record, region = payload.get("aluno"), payload.get("registro"), payload.get("regiao")
@@ -149,13 +150,13 @@ def _decision(environ: dict[str, Any], start_response: Callable[..., Any]) -> li
         query = {k: v[0] for k, v in parse_qs(environ.get("QUERY_STRING") or "").items()}
         aluno, record, region = query.get("aluno"), None, query.get("regiao")
     if not isinstance(aluno, str) or not aluno or (record is not None and not isinstance(record, dict)):
-        return _answer(start_response, {"erro": "informe aluno (e, para gravar, registro)"}, "400 Bad Request")
+        return json_answer(start_response, {"erro": "informe aluno (e, para gravar, registro)"}, "400 Bad Request")
     decisions = world_of(DEFAULT_ACCOUNT, region or "us-east-1").sim.decisions
     if record is not None:
         decisions[aluno] = record
     if aluno not in decisions:
-        return _answer(start_response, {"erro": f"nenhuma decisão registrada para {aluno}"}, "404 Not Found")
-    return _answer(start_response, {"aluno": aluno, "registro": decisions[aluno]})
+        return json_answer(start_response, {"erro": f"nenhuma decisão registrada para {aluno}"}, "404 Not Found")
+    return json_answer(start_response, {"aluno": aluno, "registro": decisions[aluno]})
 
 
 def _reset(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
@@ -164,7 +165,7 @@ def _reset(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[
 
     payload = _json_body(environ)
     keep = tuple(payload["manter"]) if isinstance(payload.get("manter"), list) else KEEP_DEFAULT
-    return _answer(start_response, {"reiniciados": reset_except(keep), "mantidos": list(keep)})
+    return json_answer(start_response, {"reiniciados": reset_except(keep), "mantidos": list(keep)})
 
 
 def _clock(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
@@ -172,4 +173,4 @@ def _clock(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[
     if environ.get("REQUEST_METHOD") == "POST":
         clock().advance(float(_json_body(environ).get("avancar", 0)))
         safe_reconcile()
-    return _answer(start_response, {"agora": clock().now(), "escala": clock().scale})
+    return json_answer(start_response, {"agora": clock().now(), "escala": clock().scale})

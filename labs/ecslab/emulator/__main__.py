@@ -1,4 +1,4 @@
-"""`python -m ecslab.emulator --porta N [--endereco IP]`: run the emulator in the foreground."""
+"""`python -m ecslab.emulator --porta N [--endereco IP] [--portas-turma P1,P2]`: run the emulator in the foreground."""
 
 import argparse
 import os
@@ -14,8 +14,12 @@ def main() -> None:
     parser.add_argument("--endereco", default="127.0.0.1",
                         help="endereço em que o emulador escuta (padrão 127.0.0.1: só esta máquina)")
     parser.add_argument("--arquivo-pid", default=None, help="arquivo onde gravar o PID (opcional)")
+    parser.add_argument("--portas-turma", default=None, metavar="P1,P2,...",
+                        help="as portas de todos os processos de um emulador de turma (a primeira distribui os "
+                             "alunos); sem isso, um emulador de um processo só")
     args = parser.parse_args()
-    serve(args.porta, region=args.regiao, pid_file=args.arquivo_pid, host=args.endereco)
+    class_ports = [int(p) for p in args.portas_turma.split(",")] if args.portas_turma else None
+    serve(args.porta, region=args.regiao, pid_file=args.arquivo_pid, host=args.endereco, class_ports=class_ports)
 
 
 if __name__ == "__main__":

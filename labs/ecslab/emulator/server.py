@@ -3,6 +3,8 @@ address an instructor names for a class on the LAN).
 
 The middleware
 - answers ``GET /ecslab/status`` at once, so a client can tell this emulator from anything else on the port;
+- answers ``GET /ecslab/turma?aluno=X`` at once too: which process of a class emulator serves that student
+  (emulator.directory; an emulator of one process answers its own port);
 - holds every other call, except STS, until the ECS behaviour layer is installed (importing moto's ECS, EC2,
   Auto Scaling and ELBv2 models takes a few seconds, done in the background after the first answer);
 - hands the call to the behaviour layer's ``wrap``: one lock around moto (its dictionaries are not
@@ -11,16 +13,18 @@ The middleware
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
+from urllib.parse import parse_qs
 
-from ecslab.endpoints import SERVICE_ID, STATUS_PATH
+from ecslab.behaviour.middleware import json_answer
+from ecslab.emulator.directory import Directory
+from ecslab.endpoints import CLASS_PATH, SERVICE_ID, STATUS_PATH
 
 ACCOUNT_ID = "123456789012"
 
@@ -41,7 +45,8 @@ def configure_moto_environment() -> None:
 class EmulatorApp:
     """WSGI middleware around moto's DomainDispatcherApplication."""
 
-    def __init__(self, dispatcher: Any, *, region: str, port: int, version: str, host: str = "127.0.0.1"):
+    def __init__(self, dispatcher: Any, *, region: str, port: int, version: str, host: str = "127.0.0.1",
+                 class_ports: Sequence[int] | None = None):
         from ecslab.behaviour import wrap
 
         self.dispatcher = dispatcher
@@ -49,6 +54,8 @@ class EmulatorApp:
         self.port = port
         self.host = host
         self.version = version
+        self.class_ports = list(class_ports or [port])  # every process of the class; the first keeps the directory
+        self.directory = Directory(self.class_ports) if self.class_ports[0] == port else None
         self.lock = threading.RLock()
         self.inner = wrap(dispatcher, lock=self.lock)
         self.started_at = time.time()
@@ -68,13 +75,25 @@ class EmulatorApp:
             "iniciado_em": self.started_at,
             "aquecido": self.warm.is_set(),
             "requisicoes": self.requests,
+            "turma": self.class_ports,
         }
+
+    def place(self, environ: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        """GET /ecslab/turma?aluno=X: (HTTP status, answer) with the port of the process that serves X."""
+        aluno = (parse_qs(environ.get("QUERY_STRING") or "").get("aluno") or [""])[0].strip()
+        if self.directory is None:
+            return "421 Misdirected Request", {"erro": "pergunte à porta principal da turma",
+                                               "porta_principal": self.class_ports[0], "portas": self.class_ports}
+        if not aluno or len(aluno) > 64:
+            return "400 Bad Request", {"erro": "informe aluno (o nome em ECSLAB_ALUNO)"}
+        return "200 OK", {"aluno": aluno, "porta": self.directory.port_for(aluno), "portas": self.class_ports}
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         if environ.get("PATH_INFO") == STATUS_PATH:
-            body = json.dumps(self.status()).encode()
-            start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
-            return [body]
+            return json_answer(start_response, self.status())
+        if environ.get("PATH_INFO") == CLASS_PATH:
+            status, answer = self.place(environ)
+            return json_answer(start_response, answer, status)
         if not self.behaviour_ready.is_set() and _waits_for_behaviour(environ):
             self.behaviour_ready.wait(timeout=60)
         self.requests += 1
@@ -125,17 +144,19 @@ def _waits_for_behaviour(environ: dict[str, Any]) -> bool:
     return "/sts/aws4_request" not in authorization
 
 
-def build_app(port: int, region: str, host: str = "127.0.0.1") -> EmulatorApp:
+def build_app(port: int, region: str, host: str = "127.0.0.1",
+              class_ports: Sequence[int] | None = None) -> EmulatorApp:
     configure_moto_environment()
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
     from ecslab.__version__ import VERSION
 
     return EmulatorApp(DomainDispatcherApplication(create_backend_app), region=region, port=port, version=VERSION,
-                       host=host)
+                       host=host, class_ports=class_ports)
 
 
-def serve(port: int, *, region: str = "us-east-1", pid_file: str | None = None, host: str = "127.0.0.1") -> None:
+def serve(port: int, *, region: str = "us-east-1", pid_file: str | None = None, host: str = "127.0.0.1",
+          class_ports: Sequence[int] | None = None) -> None:
     configure_moto_environment()
     from moto.moto_server.werkzeug_app import MotoRequestHandler
     from werkzeug.serving import make_server
@@ -144,7 +165,7 @@ def serve(port: int, *, region: str = "us-east-1", pid_file: str | None = None, 
         def log_request(self, code: Any = "-", size: Any = "-") -> None:
             pass  # one line per call would grow the log without bound in a long-lived emulator
 
-    app = build_app(port, region, host)
+    app = build_app(port, region, host, class_ports)
     server = make_server(host, port, app, threaded=True, request_handler=QuietHandler)
     if pid_file:
         with open(pid_file, "w") as fh:

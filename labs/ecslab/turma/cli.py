@@ -13,7 +13,8 @@ from ecslab.errors import ErroLab
 
 DESCRICAO = """Para instrutores: um emulador para a turma inteira, o progresso de cada aluno e a limpeza.
 
-  ecslab turma iniciar [--endereco IP] [--porta N]   inicia o emulador da turma e mostra o que cada aluno define
+  ecslab turma iniciar [--endereco IP] [--porta N] [--processos N]
+                                                      inicia o emulador da turma e mostra o que cada aluno define
   ecslab turma alunos                                 lista os alunos com recursos no backend
   ecslab turma relatorio [--html ARQ] [--atualizar SEG] [--csv ARQ] [--aluno X ...]
                                                       quadro aluno × laboratório (✅ ❌ —)
@@ -47,15 +48,18 @@ def _config(args: argparse.Namespace, backend: str | None = None) -> Any:
 
 
 def _sessao(args: argparse.Namespace) -> Any:
-    """The instructor's session on the class's backend: the class emulator (never started here), or
-    LocalStack / AWS as ECSLAB_BACKEND says."""
+    """The instructor's session on the class's backend: the class emulator (never started here; every process of
+    it, see Sessao.partes), or LocalStack / AWS as ECSLAB_BACKEND says."""
     from ecslab.backends import emulador
     from ecslab.session import Sessao
     from ecslab.turma.emulator import endpoint_instrutor
 
     cfg = _config(args)
-    if cfg.backend != "emulador" or cfg.endpoint:
+    if cfg.backend != "emulador":
         return Sessao(cfg)
+    if cfg.endpoint:  # the class emulator of another machine
+        emulador.conectar(cfg.endpoint)
+        return Sessao(cfg, start_emulator=False, class_view=True)
     url = endpoint_instrutor(cfg.porta)
     found = emulador.probe_url(url)
     if found.estado == "outro":
@@ -64,7 +68,7 @@ def _sessao(args: argparse.Namespace) -> Any:
     if found.estado != "nosso":
         raise ErroLab(f"Nenhum emulador da turma responde em {url}.",
                       dica=f"Inicie-o com `ecslab turma iniciar --porta {cfg.porta}` (ou confira --porta).")
-    return Sessao(replace(cfg, endpoint=url), start_emulator=False)
+    return Sessao(replace(cfg, endpoint=url), start_emulator=False, class_view=True)
 
 
 def _memory_key(s: Any) -> int | str:
@@ -86,12 +90,23 @@ def _remember(s: Any, alunos: list[str]) -> None:
 
 
 def cmd_iniciar(args: argparse.Namespace) -> int:
-    from ecslab.turma.emulator import aviso_rede, gravar_pagina, iniciar_turma, instrucoes, is_loopback, lan_address
+    from ecslab.turma.emulator import (
+        aviso_rede,
+        gravar_pagina,
+        iniciar_turma,
+        instrucoes,
+        is_loopback,
+        lan_address,
+        portas_texto,
+    )
 
     cfg = _config(args, backend="emulador")
-    info = iniciar_turma(cfg.porta, args.endereco, regiao=cfg.regiao)
+    info = iniciar_turma(cfg.porta, args.endereco, regiao=cfg.regiao, processos=args.processos)
     state = "já estava em execução" if info["ja_estava"] else "iniciado"
-    print(f"✅ Emulador da turma {state}: escuta em {info['endereco']}, porta {info['porta']} (pid {info['pid']}).")
+    ports = info["portas"]
+    processes = (f"{len(ports)} processos, pids {', '.join(map(str, info['pids']))}; os alunos se conectam à porta "
+                 f"{ports[0]} e cada um é atendido por um dos processos" if len(ports) > 1 else f"pid {info['pid']}")
+    print(f"✅ Emulador da turma {state}: escuta em {info['endereco']}, {portas_texto(ports)} ({processes}).")
     warning = aviso_rede(info)
     if warning:
         print(warning)
@@ -255,7 +270,12 @@ def add_parser(sub: Any) -> None:
                     "diretório de estado do ecslab) para projetar ou compartilhar.\n\nSem --endereco o emulador "
                     "escuta só em 127.0.0.1 (esta máquina). Com o IP desta máquina na rede da sala, os alunos\n"
                     "dessa rede se conectam; não há senha: qualquer um que alcance o endereço vê e apaga os "
-                    "recursos de todos.")
+                    "recursos de todos.\n\nO emulador roda em um processo por núcleo (--processos), nas portas a "
+                    "partir de --porta: os alunos definem só a primeira, e cada um é atendido sempre pelo mesmo "
+                    "processo.")
+    ini.add_argument("--processos", metavar="N", type=int, default=None,
+                     help="processos do emulador, nas portas seguintes à --porta (padrão: um por núcleo desta "
+                          "máquina, até 4); cada aluno fica inteiro num processo")
     ini.add_argument("--endereco", metavar="IP", default=None,
                      help="onde escutar: o IP desta máquina na rede da sala, ou 0.0.0.0 para todas as interfaces "
                           "(padrão: 127.0.0.1, só esta máquina)")

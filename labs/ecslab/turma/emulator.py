@@ -4,6 +4,10 @@ It listens on 127.0.0.1 (this machine only) unless the instructor names another 
 the classroom network, or 0.0.0.0 (every interface). There is no authentication: anyone who reaches the address
 can read and delete every student's resources, so the LAN address is only ever used when asked for.
 
+A class emulator runs as one process per core by default (``--processos``), on consecutive ports from the one
+students set: a class of 30 that never pauses saturates one process (one lock, one interpreter). The first port
+places each student on a process (ecslab.emulator.directory) and the students' sessions go straight there.
+
 The class's address is remembered in the state directory (``turma-<porta>.json``) so that the other
 ``ecslab turma`` commands find it, together with the students a report has seen.
 """
@@ -18,6 +22,7 @@ import os
 import socket
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +33,25 @@ from ecslab.errors import ErroLab
 
 EVERYWHERE = "0.0.0.0"
 PAGE_NAME = "turma.html"
+MAX_PROCESSES = 8
+
+
+def processos_padrao() -> int:
+    """One emulator process per core of this machine, at most 4."""
+    return max(1, min(os.cpu_count() or 1, 4))
+
+
+def validar_processos(processos: int | None) -> int:
+    count = processos_padrao() if processos is None else processos
+    if not 1 <= count <= MAX_PROCESSES:
+        raise ErroLab(f"Número de processos inválido: {processos}.",
+                      dica=f"Use de 1 a {MAX_PROCESSES} (o padrão, {processos_padrao()}, é um por núcleo desta "
+                           "máquina).")
+    return count
+
+
+def portas_texto(ports: list[int]) -> str:
+    return f"porta {ports[0]}" if len(ports) == 1 else f"portas {ports[0]} a {ports[-1]}"
 
 
 def validar_endereco(endereco: str | None) -> str:
@@ -112,13 +136,16 @@ def write_atomic(path: Path, text: str) -> None:
         raise
 
 
-def iniciar_turma(porta: int, endereco: str | None = None, *, regiao: str = REGIAO_PADRAO) -> dict[str, Any]:
-    """Start (or find) the class emulator on `porta`, listening on `endereco` (default 127.0.0.1).
+def iniciar_turma(porta: int, endereco: str | None = None, *, regiao: str = REGIAO_PADRAO,
+                  processos: int | None = None) -> dict[str, Any]:
+    """Start (or find) the class emulator on `porta`, listening on `endereco` (default 127.0.0.1), as `processos`
+    processes on the ports from `porta` on (default: one per core).
 
-    Returns {"endereco", "porta", "endpoint" (what students set in ECSLAB_ENDPOINT), "endpoint_local" (how this
-    machine reaches it), "pid", "ja_estava", "regiao"} and records it in the state directory.
+    Returns {"endereco", "porta", "portas", "endpoint" (what students set in ECSLAB_ENDPOINT), "endpoint_local"
+    (how this machine reaches it), "pid", "pids", "ja_estava", "regiao"} and records it in the state directory.
     """
     bind = validar_endereco(endereco)
+    count = validar_processos(processos)
     _check_bindable(bind, 0)  # an address of this machine at all?
     local = emulador.endpoint(porta, bind)
     found = emulador.probe_url(local)
@@ -133,12 +160,16 @@ def iniciar_turma(porta: int, endereco: str | None = None, *, regiao: str = REGI
                           dica=f"Pare-o com `ecslab turma parar --porta {porta}` e inicie de novo, ou use outra "
                                "porta com --porta.")
         info, already = found.info or {}, True
+        ports = emulador.class_ports(info)
+        pids = _start_processes(ports, regiao, bind, missing_only=True)  # one that stopped comes back (empty)
     elif found.estado == "outro":
         raise ErroLab(f"A porta {porta} está ocupada por {found.descricao}, não pelo emulador do ecslab.",
                       dica=f"Escolha outra porta: ecslab turma iniciar --porta {porta + 1}.")
     else:
-        _check_bindable(bind, porta)
-        info, already = emulador.start(porta, regiao, endereco=bind), False
+        ports = list(range(porta, porta + count))
+        _check_free(ports, bind)
+        pids = _start_processes(ports, regiao, bind)
+        info, already = emulador.probe(porta, endereco=bind).info or {}, False
     student_host = bind
     if bind == EVERYWHERE:
         student_host = lan_address() or LOOPBACK
@@ -146,9 +177,11 @@ def iniciar_turma(porta: int, endereco: str | None = None, *, regiao: str = REGI
     data = {
         "endereco": bind,
         "porta": porta,
+        "portas": ports,
         "endpoint": f"http://{student_host}:{porta}",
         "endpoint_local": local,
         "pid": info.get("pid"),
+        "pids": pids,
         "ja_estava": already,
         "regiao": info.get("regiao", regiao),
         "iniciado_em": info.get("iniciado_em", time.time()),
@@ -159,12 +192,59 @@ def iniciar_turma(porta: int, endereco: str | None = None, *, regiao: str = REGI
     return data
 
 
+def _check_free(ports: list[int], bind: str) -> None:
+    """Every port of the class free on `bind` before anything starts (nothing is left half-started)."""
+    if ports[-1] > 65535:
+        raise ErroLab(f"As portas {ports[0]} a {ports[-1]} não cabem abaixo de 65535.",
+                      dica="Escolha uma porta menor com --porta ou menos processos com --processos.")
+    for index, port in enumerate(ports):
+        found = emulador.probe(port, endereco=bind)
+        who = {"nosso": "outro emulador do ecslab", "outro": found.descricao}.get(found.estado)
+        if who is None:
+            try:
+                _check_bindable(bind, port)
+            except ErroLab:
+                who = "outro programa"
+        if who is None:
+            continue
+        if len(ports) == 1:
+            raise ErroLab(f"A porta {port} está ocupada por {who}.",
+                          dica=f"Escolha outra porta: ecslab turma iniciar --porta {port + 1}.")
+        raise ErroLab(f"A porta {port} (processo {index + 1} de {len(ports)} da turma) está ocupada por {who}.",
+                      dica=f"A turma usa as {portas_texto(ports)}: escolha outra porta inicial com --porta ou "
+                           "menos processos com --processos.")
+
+
+def _start_processes(ports: list[int], regiao: str, bind: str, missing_only: bool = False) -> list[int | None]:
+    """Start the class's processes together; if one fails, stop those this call started. Returns every pid."""
+    def one(port: int) -> tuple[dict[str, Any], bool]:
+        if missing_only:
+            found = emulador.probe(port, endereco=bind)
+            if found.estado == "nosso":
+                return found.info or {}, False
+        return emulador.start(port, regiao, endereco=bind, turma=ports), True
+
+    with ThreadPoolExecutor(max_workers=len(ports)) as pool:
+        futures = [pool.submit(one, port) for port in ports]
+    failed = [f.exception() for f in futures if f.exception() is not None]
+    if failed:
+        for port, future in zip(ports, futures, strict=True):
+            if future.exception() is None and future.result()[1]:
+                emulador.stop(port, endereco=bind)
+        raise failed[0]  # type: ignore[misc]
+    return [f.result()[0].get("pid") for f in futures]
+
+
 def parar_turma(porta: int) -> bool:
-    """Stop the class emulator on `porta` (wherever it listens). Returns False when none was running."""
+    """Stop every process of the class emulator on `porta` (wherever it listens). Returns False when none was
+    running."""
     saved = ler_turma(porta) or {}
-    stopped = emulador.stop(porta, endereco=saved.get("endereco"))
+    bind = saved.get("endereco")
+    found = emulador.probe(porta, endereco=bind)
+    ports = emulador.class_ports(found.info or {}) if found.estado == "nosso" else saved.get("portas") or [porta]
+    stopped = [emulador.stop(port, endereco=bind) for port in ports]
     arquivo_turma(porta).unlink(missing_ok=True)
-    return stopped
+    return any(stopped)
 
 
 def endpoint_instrutor(porta: int) -> str:
@@ -184,7 +264,9 @@ def aviso_rede(info: dict[str, Any]) -> str | None:
     if is_loopback(bind):
         return None
     where = "em todas as interfaces de rede desta máquina" if bind == EVERYWHERE else f"no endereço {bind}"
-    return (f"⚠️  Atenção: o emulador escuta {where}, porta {info['porta']}, sem senha. Qualquer pessoa que alcance "
+    ports = info.get("portas") or [info["porta"]]
+    return (f"⚠️  Atenção: o emulador escuta {where}, {portas_texto(ports)}, sem senha (o firewall desta máquina "
+            f"precisa aceitar conexões {'nela' if len(ports) == 1 else 'nelas'}). Qualquer pessoa que alcance "
             "esse endereço pode ver, criar e apagar os recursos de todos os alunos; só reiniciar o emulador inteiro é "
             "recusado fora desta máquina. Use só na rede da sala, nunca numa rede pública, e pare-o ao final com "
             f"`ecslab turma parar --porta {info['porta']}`.")

@@ -3,7 +3,8 @@ the services that do not filter by tag, by the ``<aluno>-<lab>-`` name every cou
 
 moto's tagging API (resourcegroupstaggingapi) answers only for EC2 and ECS types and keeps listing deleted clusters
 and terminated instances, so each service is asked directly, as ecslab.inventory does for one student, but once
-for the whole class: about twenty list/describe calls whatever the class size.
+for the whole class: about twenty list/describe calls whatever the class size (per process of a class emulator
+that runs several).
 """
 
 from __future__ import annotations
@@ -130,13 +131,14 @@ def labs_by_student(sessao: Sessao) -> dict[str, set[str]]:
     """{student: {labs where they have something now}} for every student on the backend ('' when a tagged
     resource has no lab tag). A service this identity may not list is skipped."""
     found: dict[str, set[str]] = {}
-    for source in SOURCES:
-        try:
-            for aluno, lab in source(sessao):
-                found.setdefault(aluno, set()).add(lab if lab in naming.LABS else "")
-        except Exception as exc:
-            if client_error_code(exc) not in _DENIED:
-                raise
+    for part in sessao.partes():  # every process of a class emulator (each holds whole students)
+        for source in SOURCES:
+            try:
+                for aluno, lab in source(part):
+                    found.setdefault(aluno, set()).add(lab if lab in naming.LABS else "")
+            except Exception as exc:
+                if client_error_code(exc) not in _DENIED:
+                    raise
     return found
 
 
