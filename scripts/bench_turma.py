@@ -1,6 +1,6 @@
 """Load test of a class on one emulator: N simulated students take every lab at the same time.
 
-    .venv/bin/python scripts/bench_turma.py [--alunos 30] [--tempo-max 900] [--pausa SEG] [--porta N]
+    .venv/bin/python scripts/bench_turma.py [--alunos 30] [--tempo-max 900] [--pausa SEG] [--processos N] [--porta N]
 
 By default the students never pause: every call follows the previous one at once, the worst case for one emulator
 (its calls take turns on one lock). --pausa SEG gives each student a reading pause before each lab, random
@@ -8,8 +8,10 @@ By default the students never pause: every call follows the previous one at once
 does: even --pausa 30 is a class far faster than any real one (the instructors' guide plans 15 to 60 minutes
 per lab).
 
-One class emulator is started on a free port of 127.0.0.1 (nothing leaves the machine); --porta uses one already
-running there instead (for instance an emulator started under a profiler), and leaves it running.
+One class emulator is started on free ports of 127.0.0.1 (nothing leaves the machine) the way `ecslab turma
+iniciar` does: one process per core unless --processos says otherwise, each student placed on one of them; --porta
+uses a class emulator already running there instead (for instance one started under a profiler), and leaves it
+running.
 
 Each student is a thread with its own `Sessao` (aluno01 … alunoNN) and goes through the labs the way the notebooks
 do: 00 (identity, the security-group exercise and its cleanup), 01 … 05 with `preparar_lab` plus the notebooks'
@@ -41,7 +43,8 @@ Cross-student changes are proven two ways, and either one failing fails the run:
    Shared by design, and so never an owner: the default VPC, AWS managed policies, AMIs. A write that names
    another student's resource is a cross-student change; a write with no attributable identifier is reported
    as unattributed (and also fails the run: the audit could not prove it harmless). The shared simulated clock
-   (`ecslab.aguardar` in lab 05 moves everyone's time forward) is not a resource and is not audited.
+   (`ecslab.aguardar` in lab 05 moves forward the time of everyone on the student's process) is not a resource and is
+not audited.
 
 At the end it prints, in Portuguese: students, wall time, calls, p50/p95/p99 latency, HTTP 5xx, checks green per
 student, cross-student changes, the time of each lab, the slowest operations, and the class report of
@@ -182,6 +185,11 @@ def instrument(medidas: Medidas) -> None:
     original = BaseClient._make_api_call
 
     def timed(self: Any, operation_name: str, api_params: dict[str, Any]) -> Any:
+        if not getattr(self, "_bench_watched", False):  # every client, also those made later (another process's)
+            with medidas.lock:
+                if not getattr(self, "_bench_watched", False):
+                    watch_responses(self, medidas)
+                    self._bench_watched = True
         service = self.meta.service_model.service_name
         label = f"{service}:{operation_name}"
         if not operation_name.startswith(READ_PREFIXES):
@@ -632,15 +640,16 @@ def class_report(base: Any, alunos: list[str]) -> str:
 
 
 def shared_ids(base: Any) -> set[str]:
-    """The default VPC and what comes with it: shared by every student by design."""
-    ec2 = base.client("ec2")
+    """The default VPC and what comes with it, on every process of the class: shared by design."""
     out: set[str] = set()
-    for vpc in ec2.describe_vpcs(Filters=[{"Name": "isDefault", "Values": ["true"]}])["Vpcs"]:
-        out.add(vpc["VpcId"])
-        filters = [{"Name": "vpc-id", "Values": [vpc["VpcId"]]}]
-        out |= {x["SubnetId"] for x in ec2.describe_subnets(Filters=filters)["Subnets"]}
-        out |= {x["GroupId"] for x in ec2.describe_security_groups(Filters=filters)["SecurityGroups"]}
-        out |= {x["RouteTableId"] for x in ec2.describe_route_tables(Filters=filters)["RouteTables"]}
+    for part in base.partes():
+        ec2 = part.client("ec2")
+        for vpc in ec2.describe_vpcs(Filters=[{"Name": "isDefault", "Values": ["true"]}])["Vpcs"]:
+            out.add(vpc["VpcId"])
+            filters = [{"Name": "vpc-id", "Values": [vpc["VpcId"]]}]
+            out |= {x["SubnetId"] for x in ec2.describe_subnets(Filters=filters)["Subnets"]}
+            out |= {x["GroupId"] for x in ec2.describe_security_groups(Filters=filters)["SecurityGroups"]}
+            out |= {x["RouteTableId"] for x in ec2.describe_route_tables(Filters=filters)["RouteTables"]}
     return out
 
 
@@ -658,22 +667,39 @@ def cpu_seconds(pid: int | None) -> float | None:
 
 @dataclass
 class Cpu:
-    """Where the CPU went during the class: the emulator's process and this one (every student's boto3)."""
-    emulador_pid: int | None
-    emulador_inicio: float | None = None
+    """Where the CPU went during the class: each process of the class emulator (with the calls it answered) and
+    this one (every student's boto3)."""
+    portas: list[int]
+    pids: list[int | None] = field(default_factory=list)
+    emulador_inicio: list[float | None] = field(default_factory=list)
+    emulador_s: list[float | None] = field(default_factory=list)
+    requisicoes: list[int] = field(default_factory=list)
     alunos_inicio: float = 0.0
-    emulador_s: float | None = None
     alunos_s: float = 0.0
 
+    def _status(self) -> list[dict[str, Any]]:
+        from ecslab.backends import emulador
+
+        return [emulador.probe(port).info or {} for port in self.portas]
+
     def start(self) -> None:
-        self.emulador_inicio = cpu_seconds(self.emulador_pid)
+        infos = self._status()
+        self.pids = [info.get("pid") for info in infos]
+        self.requisicoes = [int(info.get("requisicoes") or 0) for info in infos]
+        self.emulador_inicio = [cpu_seconds(pid) for pid in self.pids]
         self.alunos_inicio = time.process_time()
 
     def stop(self) -> None:
-        end = cpu_seconds(self.emulador_pid)
-        if end is not None and self.emulador_inicio is not None:
-            self.emulador_s = end - self.emulador_inicio
+        ends = [cpu_seconds(pid) for pid in self.pids]
+        self.emulador_s = [None if a is None or b is None else b - a for a, b in zip(self.emulador_inicio, ends,
+                                                                                    strict=True)]
+        self.requisicoes = [int(info.get("requisicoes") or 0) - before
+                            for info, before in zip(self._status(), self.requisicoes, strict=True)]
         self.alunos_s = time.process_time() - self.alunos_inicio
+
+    @property
+    def emulador_total(self) -> float | None:
+        return None if None in self.emulador_s or not self.emulador_s else sum(self.emulador_s)  # type: ignore[arg-type]
 
 
 def print_summary(turma: Turma, medidas: Medidas, wall: float, cross: list[str], unattributed: list[str],
@@ -693,10 +719,16 @@ def print_summary(turma: Turma, medidas: Medidas, wall: float, cross: list[str],
     print(f"Chamadas de API:               {len(lat)} ({medidas.tentativas} tentativas HTTP)")
     print(f"Latência p50 / p95 / p99:      {p50:.0f} / {p95:.0f} / {p99:.0f} ms (meta p95 ≤ {TARGET_P95_MS:.0f} ms)")
     if cpu is not None and lat:
-        emulator = (f"emulador {1000 * cpu.emulador_s / len(lat):.1f} ms ({100 * cpu.emulador_s / wall:.0f}% de um "
-                    "núcleo), " if cpu.emulador_s is not None else "")
+        total = cpu.emulador_total
+        where = "de um núcleo" if len(cpu.portas) == 1 else f"de um núcleo, somando os {len(cpu.portas)} processos"
+        emulator = (f"emulador {1000 * total / len(lat):.1f} ms ({100 * total / wall:.0f}% {where}), "
+                    if total is not None else "")
         print(f"CPU por chamada:               {emulator}alunos simulados (boto3, todos neste processo) "
               f"{1000 * cpu.alunos_s / len(lat):.1f} ms; {os.cpu_count()} núcleos")
+        if len(cpu.portas) > 1:
+            for port, seconds, count in zip(cpu.portas, cpu.emulador_s, cpu.requisicoes, strict=True):
+                used = f"{seconds:.1f} s de CPU" if seconds is not None else "CPU não medida"
+                print(f"  processo da porta {port}:  {count} requisições, {used}")
     print(f"Respostas HTTP 5xx:            {len(medidas.erros_5xx)}"
           + (f" (e {len(medidas.sem_resposta)} sem resposta)" if medidas.sem_resposta else ""))
     print(f"Verificações verdes:           {len(green)}/{len(alunos)} alunos com os {len(labs_all)} laboratórios ✅")
@@ -712,6 +744,10 @@ def print_summary(turma: Turma, medidas: Medidas, wall: float, cross: list[str],
     print("\nOperações com maior p95 (ms, chamadas):")
     for value, op, count in slow:
         print(f"  {op:<52} {value:7.0f}  {count:6d}")
+    busy = sorted(((len(v), op) for op, v in medidas.por_operacao.items()), reverse=True)[:8]
+    print("\nOperações mais chamadas (chamadas, % do total):")
+    for count, op in busy:
+        print(f"  {op:<52} {count:7d}  {100 * count / max(1, len(lat)):5.1f}%")
     for title, lines in (("HTTP 5xx", medidas.erros_5xx), ("Mudanças entre alunos", changes + cross),
                          ("Escritas sem dono comprovado", unattributed)):
         if lines:
@@ -738,6 +774,15 @@ def print_summary(turma: Turma, medidas: Medidas, wall: float, cross: list[str],
     return ok
 
 
+def start_class(processos: int | None) -> int:
+    """A class emulator on free consecutive ports of 127.0.0.1, as `ecslab turma iniciar` starts it; its port."""
+    from ecslab.notebooks import free_port
+    from ecslab.turma.emulator import iniciar_turma, validar_processos
+
+    count = validar_processos(processos)
+    return int(iniciar_turma(free_port(span=count), processos=count)["porta"])
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description="Teste de carga: uma turma inteira em um emulador.")
     parser.add_argument("--alunos", type=int, default=30, help="alunos simulados ao mesmo tempo (padrão 30)")
@@ -746,8 +791,10 @@ def main() -> int:
     parser.add_argument("--pausa", type=float, default=0.0,
                         help="segundos, em média, que cada aluno lê antes de cada laboratório (padrão 0: sem "
                              "pausa nenhuma, o pior caso)")
+    parser.add_argument("--processos", type=int, default=None,
+                        help="processos do emulador da turma (padrão: um por núcleo, como `ecslab turma iniciar`)")
     parser.add_argument("--porta", type=int, default=None,
-                        help="usar um emulador já em execução nesta porta (não o inicia nem o para)")
+                        help="usar um emulador da turma já em execução nesta porta (não o inicia nem o para)")
     args = parser.parse_args()
     if not 1 <= args.alunos <= 99:
         parser.error("--alunos vai de 1 a 99")
@@ -759,30 +806,33 @@ def main() -> int:
 
     from ecslab.backends import emulador
     from ecslab.config import Config
-    from ecslab.notebooks import free_port
     from ecslab.session import Sessao
+    from ecslab.turma.emulator import parar_turma, portas_texto
 
     medidas = Medidas()
     instrument(medidas)
-    port = args.porta or free_port()
     started = time.monotonic()
     if args.porta is None:
-        emulador.start(port, "us-east-1")
-    probe = emulador.probe(port)
-    if probe.estado != "nosso" and args.porta is not None:
-        parser.error(f"não há emulador do ecslab na porta {port}")
-    cpu = Cpu(emulador_pid=(probe.info or {}).get("pid"))
-    print(f"emulador da turma em http://127.0.0.1:{port} ({time.monotonic() - started:.1f} s para iniciar)")
+        port = start_class(args.processos)
+    else:
+        port = args.porta
+        if emulador.probe(port).estado != "nosso":
+            parser.error(f"não há emulador do ecslab na porta {port}")
+    url = emulador.endpoint(port)
+    ports = emulador.class_ports(emulador.conectar(url))
+    cpu = Cpu(ports)
+    print(f"emulador da turma em {url}: {portas_texto(ports)}, {len(ports)} processo(s) "
+          f"({time.monotonic() - started:.1f} s para iniciar)")
     real_stdout = sys.stdout
     sys.stdout = QuietThreads(real_stdout)
     try:
-        def session(name: str) -> Any:
-            s = Sessao(Config(backend="emulador", porta=port, aluno=name), start_emulator=False)
-            for client in s.clientes().values():  # created here, one thread: boto3 sessions are not thread-safe
-                watch_responses(client, medidas)
+        def session(name: str, class_view: bool = False) -> Any:
+            s = Sessao(Config(backend="emulador", aluno=name, endpoint=url), start_emulator=False,
+                       class_view=class_view)
+            s.clientes()  # made here, in one thread
             return s
 
-        base = session("professor")
+        base = session("professor", class_view=True)
         shared = shared_ids(base)
         names = [f"aluno{i:02d}" for i in range(1, args.alunos + 1)]
         alunos = [Aluno(name, session(name), leitura=random.Random(i)) for i, name in enumerate(names)]
@@ -823,7 +873,7 @@ def main() -> int:
     finally:
         sys.stdout = real_stdout
         if args.porta is None:
-            emulador.stop(port)
+            parar_turma(port)
         state.cleanup()
 
 
