@@ -174,12 +174,13 @@ def _ecs(s: Sessao, lab: str | None) -> list[dict[str, Any]]:
 def _iam(s: Sessao, lab: str | None) -> list[dict[str, Any]]:
     iam = s.client("iam")
     out = []
-    for profile in _pages(iam, "list_instance_profiles", "InstanceProfiles"):
+    path = naming.iam_path(s.aluno)  # the labs create roles and profiles under the student's path
+    for profile in _pages(iam, "list_instance_profiles", "InstanceProfiles", PathPrefix=path):
         found = _mine(s, profile["InstanceProfileName"], lab)
         if found:
             out.append(_item("perfil-de-instancia", profile["Arn"], profile["InstanceProfileName"], found,
                              roles=[r["RoleName"] for r in profile.get("Roles", [])]))
-    for role in _pages(iam, "list_roles", "Roles"):
+    for role in _pages(iam, "list_roles", "Roles", PathPrefix=path):
         found = _mine(s, role["RoleName"], lab)
         if found:
             out.append(_item("perfil-iam", role["Arn"], role["RoleName"], found))

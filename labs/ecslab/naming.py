@@ -37,6 +37,13 @@ def name(aluno: str, lab: str, suffix: str) -> str:
     return f"{aluno}-{lab}-{suffix}"
 
 
+def iam_path(aluno: str) -> str:
+    """The IAM path of the student's roles and instance profiles, `/<aluno>/`: ListRoles and ListInstanceProfiles
+    answer them alone (PathPrefix), whatever the size of a shared account, and the students' IAM policy allows
+    `role/<aluno>/*`."""
+    return f"/{aluno}/"
+
+
 def prefix(aluno: str, lab: str | None = None) -> str:
     return f"{aluno}-{lab}-" if lab else f"{aluno}-"
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -16,14 +15,10 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
+from ecslab.notebooks import free_port
+
 LABS = Path(__file__).resolve().parents[2] / "labs"
 FAST_SCALE = "200"  # a Fargate task starts in about 0.15 wall seconds
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def start_emulator(scale: str, log: Path) -> tuple[subprocess.Popen, str]:
@@ -72,6 +67,7 @@ class Sim:
         self.autoscaling = boto3.client("autoscaling", **options)
         self.ssm = boto3.client("ssm", **options)
         self.elbv2 = boto3.client("elbv2", **options)
+        self.iam = boto3.client("iam", **options)
 
     def advance(self, seconds: float) -> float:
         request = urllib.request.Request(

@@ -1,4 +1,5 @@
-"""moto answers the emulator corrects for a class: launch templates past 15, and EC2 tags read per resource."""
+"""moto answers the emulator corrects for a class: launch templates past 15, EC2 tags read per resource, instance
+profiles listed under a path."""
 
 from __future__ import annotations
 
@@ -150,3 +151,28 @@ def test_value_picker_applies_the_transformer_of_the_path():
                 assert picker(context) == picker(context) == expected
                 answers.append(expected)
     assert "PAPEL" in answers and "<texto>" in answers and "papel" in answers and None in answers
+
+
+def test_instance_profiles_listed_under_a_path(sim):
+    made = {"/pfx-ana/": "pfx-ana-02-perfil", "/pfx-anabela/": "pfx-anabela-02-perfil", "/": "pfx-solto-perfil"}
+    for path, name in made.items():  # IAM outlives the reset between tests: names of this test only, removed below
+        sim.iam.create_instance_profile(InstanceProfileName=name, Path=path)
+        sim.iam.create_role(RoleName=name, Path=path, AssumeRolePolicyDocument="{}")
+    try:
+        def listed(prefix: str | None) -> set[str]:
+            options = {"PathPrefix": prefix} if prefix else {}
+            profiles = sim.iam.list_instance_profiles(**options)["InstanceProfiles"]
+            roles = sim.iam.list_roles(**options)["Roles"]
+            found = {p["InstanceProfileName"] for p in profiles if p["InstanceProfileName"].startswith("pfx-")}
+            assert found == {r["RoleName"] for r in roles if r["RoleName"].startswith("pfx-")}  # as moto lists roles
+            return found
+
+        assert listed("/pfx-ana/") == {"pfx-ana-02-perfil"}  # "/pfx-ana/" is not a prefix of "/pfx-anabela/"
+        assert listed("/pfx-") == {"pfx-ana-02-perfil", "pfx-anabela-02-perfil"}
+        assert listed(None) == listed("/") == set(made.values())
+        arn = sim.iam.get_instance_profile(InstanceProfileName="pfx-ana-02-perfil")["InstanceProfile"]["Arn"]
+        assert arn.endswith(":instance-profile/pfx-ana/pfx-ana-02-perfil")
+    finally:
+        for name in made.values():
+            sim.iam.delete_instance_profile(InstanceProfileName=name)
+            sim.iam.delete_role(RoleName=name)

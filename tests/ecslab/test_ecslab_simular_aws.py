@@ -25,7 +25,7 @@ from ecslab.simulate import simular_carga, simular_interrupcao_spot
 ACCOUNT = "111122223333"
 INSTANCE = "i-0123456789abcdef0"
 ROLE = "ana-04-fis"
-ROLE_ARN = f"arn:aws:iam::{ACCOUNT}:role/{ROLE}"
+ROLE_ARN = f"arn:aws:iam::{ACCOUNT}:role/ana/{ROLE}"  # under the student's IAM path
 TEMPLATE = "EXTabc123"
 EXPERIMENT = "EXPxyz789"
 TAGS = {"ecslab:aluno": "ana", "ecslab:lab": "04", "Name": "ana-04-fis-spot"}
@@ -85,7 +85,7 @@ def instance(owner="ana", lifecycle="spot", state="running"):
 
 
 def role():
-    return {"Role": {"Path": "/", "RoleName": ROLE, "RoleId": "AROAEXEMPLOEXEMPLO1", "Arn": ROLE_ARN,
+    return {"Role": {"Path": "/ana/", "RoleName": ROLE, "RoleId": "AROAEXEMPLOEXEMPLO1", "Arn": ROLE_ARN,
                      "CreateDate": datetime(2026, 1, 1, tzinfo=UTC)}}
 
 
@@ -105,7 +105,7 @@ def expect_spot_experiment(stubs, *, role_exists, statuses):
         stubs["iam"].add_client_error("get_role", "NoSuchEntity", http_status_code=404,
                                       expected_params={"RoleName": ROLE})
         stubs["iam"].add_response("create_role", role(), {
-            "RoleName": ROLE, "Description": ANY, "Tags": [{"Key": "ecslab:aluno", "Value": "ana"},
+            "RoleName": ROLE, "Path": "/ana/", "Description": ANY, "Tags": [{"Key": "ecslab:aluno", "Value": "ana"},
                                                            {"Key": "ecslab:lab", "Value": "04"},
                                                            {"Key": "Name", "Value": ROLE}],
             "AssumeRolePolicyDocument": Json(lambda doc: doc["Statement"][0]["Principal"] == {

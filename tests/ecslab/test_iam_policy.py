@@ -290,10 +290,11 @@ def test_policy_grammar():
 
 def _scoped(st: dict) -> bool:
     """Tied to the student: a tag condition compared with the student's own tag, or only resources whose ARN
-    carries the student's name prefix."""
+    carries the student's name prefix or, for IAM, the student's path."""
     on_tag = any(key.endswith("Tag/ecslab:aluno") and values == TAG
                  for keys in st.get("Condition", {}).values() for key, values in keys.items())
-    on_name = all(f"/{TAG}-" in r or f":{TAG}-" in r for r in _as_list(st["Resource"]))
+    on_name = all(f"/{TAG}-" in r or f":{TAG}-" in r or f":iam::*:role/{TAG}/" in r
+                  or f":iam::*:instance-profile/{TAG}/" in r for r in _as_list(st["Resource"]))
     return on_tag or on_name
 
 
@@ -343,7 +344,7 @@ def test_pass_role_only_for_own_roles_and_known_services():
     passing = allowed_by("iam:PassRole")
     assert passing
     for st in passing:
-        assert all(f":role/{TAG}-" in r for r in _as_list(st["Resource"])), st["Sid"]
+        assert all(f":role/{TAG}/" in r for r in _as_list(st["Resource"])), st["Sid"]  # the student's IAM path
         services = st["Condition"]["StringEquals"]["iam:PassedToService"]
         assert set(_as_list(services)) <= {"ecs-tasks.amazonaws.com", "ec2.amazonaws.com", "fis.amazonaws.com"}
 
@@ -358,7 +359,7 @@ def test_attach_role_policy_only_for_the_managed_policies_of_the_labs():
 def test_inline_policies_only_on_the_fis_role_and_that_role_only_for_fis():
     from ecslab.simulate_aws import FIS_ROLE_SUFFIX, LAB
 
-    fis_role = f"arn:aws:iam::*:role/{TAG}-{LAB}-{FIS_ROLE_SUFFIX}"
+    fis_role = f"arn:aws:iam::*:role/{TAG}/*-{LAB}-{FIS_ROLE_SUFFIX}"
     assert [st["Resource"] for st in allowed_by("iam:PutRolePolicy")] == [fis_role]
     deny = [st for st in statements() if st["Effect"] == "Deny" and "iam:PassRole" in _as_list(st["Action"])]
     assert deny and deny[0]["Resource"].endswith(f"-{LAB}-{FIS_ROLE_SUFFIX}")

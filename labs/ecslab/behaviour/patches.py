@@ -31,6 +31,7 @@ from moto.ec2.models.tags import TagBackend
 from moto.ec2.responses.launch_templates import LaunchTemplates
 from moto.ecs.models import EC2ContainerServiceBackend
 from moto.ecs.responses import DESCRIBE_TASKS_TAGS, EC2ContainerServiceResponse
+from moto.iam.responses import IamResponse
 
 from ecslab.behaviour import alarms, api, asg, autoscaling, network, scheduled
 from ecslab.behaviour.world import world_of
@@ -289,6 +290,18 @@ def _describe_launch_templates(original: Callable[..., Any]) -> Any:
     return action
 
 
+def _list_instance_profiles(original: Callable[..., Any]) -> Any:
+    """moto answers every instance profile whatever PathPrefix says; AWS, only those under the path."""
+
+    @functools.wraps(original)
+    def action(self: Any) -> ActionResult:
+        path = self._get_param("PathPrefix", "/")
+        return ActionResult({"InstanceProfiles": [p for p in self.backend.get_instance_profiles()
+                                                  if p.path.startswith(path)]})
+
+    return action
+
+
 @dataclass(frozen=True)
 class Addition:
     """An API action moto 5.2.5 lacks (calling it raised NotImplementedError, an HTTP 500)."""
@@ -417,6 +430,8 @@ PATCHES: tuple[Patch, ...] = (
           _module_list, "a directory listing on disk for each request"),
     Patch(LaunchTemplates, "describe_launch_templates", "(self) -> moto.core.responses.ActionResult",
           _describe_launch_templates, "at most 15 templates and no NextToken (a class lost templates)"),
+    Patch(IamResponse, "list_instance_profiles", RESPONSE_SIGNATURE, _list_instance_profiles,
+          "PathPrefix ignored: a student's inventory listed the whole class's instance profiles"),
     Patch(moto_responses, "method_names_from_class", "(clazz: 'object') -> 'list[str]'",
           _method_names, "inspect.getmembers of the response class for every request"),
     Patch(AttributePicker, "get_possible_keys", "(self, context: 'AttributePickerContext') -> 'Generator[str]'",

@@ -38,8 +38,8 @@ def get_or_create_role(s: Sessao, lab: str, suffix: str, service: str, descripti
         if client_error_code(exc) != "NoSuchEntity":
             raise
     arn = iam.create_role(
-        RoleName=role_name, AssumeRolePolicyDocument=_trust(service), Description=description,
-        Tags=naming.tags_kv(s.aluno, lab, role_name),
+        RoleName=role_name, Path=naming.iam_path(s.aluno), AssumeRolePolicyDocument=_trust(service),
+        Description=description, Tags=naming.tags_kv(s.aluno, lab, role_name),
     )["Role"]["Arn"]
     return arn, True
 
@@ -64,7 +64,8 @@ def ensure_instance_profile(s: Sessao, lab: str, suffix: str, role_name: str) ->
         if client_error_code(exc) != "NoSuchEntity":
             raise
         profile = iam.create_instance_profile(
-            InstanceProfileName=profile_name, Tags=naming.tags_kv(s.aluno, lab, profile_name)
+            InstanceProfileName=profile_name, Path=naming.iam_path(s.aluno),
+            Tags=naming.tags_kv(s.aluno, lab, profile_name),
         )["InstanceProfile"]
         created = True
     if not any(r["RoleName"] == role_name for r in profile.get("Roles", [])):
