@@ -168,9 +168,15 @@ def test_a_class_of_two_processes_starts_whole_or_not_at_all(turma):
     started = turma.cli("turma", "iniciar", "--porta", str(port), "--processos", "2")
     try:
         assert started.returncode == 0, started.stdout + started.stderr
+        url = f"http://127.0.0.1:{port}"
+        placed = [_student(url, name).endpoint_url for name in ("um", "dois")]  # a fresh class: one on each
+        assert placed == [url, f"http://127.0.0.1:{port + 1}"]
         second = _status(f"http://127.0.0.1:{port + 1}")
         os.kill(second["pid"], signal.SIGTERM)  # one process of the class stops
         _wait_until(lambda: emulador.probe(port + 1).estado == "livre")
+        with pytest.raises(ErroLab, match="não responde") as unreachable:  # its students are told what to do
+            _student(url, "dois")
+        assert "firewall" in unreachable.value.dica
         again = turma.cli("turma", "iniciar", "--porta", str(port))
         assert again.returncode == 0 and "já estava em execução" in again.stdout
         assert _status(f"http://127.0.0.1:{port + 1}")["pid"] != second["pid"]  # back, as part of the class

@@ -252,7 +252,14 @@ def student_endpoint(url: str, aluno: str, timeout: float = 5.0) -> str:
                       f"(resposta HTTP {status or 'nenhuma'}).",
                       dica="Confira ECSLAB_ENDPOINT com o instrutor; se o emulador da turma acabou de ser "
                            "reiniciado, tente de novo.")
-    return with_port(url, answer["porta"])
+    served = with_port(url, answer["porta"])
+    if served != url and probe_url(served, timeout).estado != "nosso":
+        raise ErroLab(f"O emulador da turma pôs o aluno {aluno} no processo da porta {answer['porta']}, mas ele não "
+                      f"responde em {served}.",
+                      dica="A turma usa uma porta por processo, a partir da porta de ECSLAB_ENDPOINT: peça ao "
+                           "instrutor que libere todas no firewall (ou rode `ecslab turma iniciar` de novo, que traz "
+                           "de volta um processo que parou).")
+    return served
 
 
 def status(port: int, url: str | None = None) -> Probe:
