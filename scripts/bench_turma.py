@@ -1,4 +1,4 @@
-"""Load test of a class on one emulator: N simulated students take every lab at the same time.
+"""Load test of a class on the class emulator: N simulated students take every lab at the same time.
 
     .venv/bin/python scripts/bench_turma.py [--alunos 30] [--tempo-max 900] [--pausa SEG] [--processos N] [--porta N]
 

@@ -271,10 +271,10 @@ def add_parser(sub: Any) -> None:
                     "escuta só em 127.0.0.1 (esta máquina). Com o IP desta máquina na rede da sala, os alunos\n"
                     "dessa rede se conectam; não há senha: qualquer um que alcance o endereço vê e apaga os "
                     "recursos de todos.\n\nO emulador roda em um processo por núcleo (--processos), nas portas a "
-                    "partir de --porta: os alunos definem só a primeira, e cada um é atendido sempre pelo mesmo "
+                    "partir de --porta: os alunos definem só a\nprimeira, e cada um é atendido sempre pelo mesmo "
                     "processo.")
     ini.add_argument("--processos", metavar="N", type=int, default=None,
-                     help="processos do emulador, nas portas seguintes à --porta (padrão: um por núcleo desta "
+                     help="processos do emulador, um por porta a partir da --porta (padrão: um por núcleo desta "
                           "máquina, até 4); cada aluno fica inteiro num processo")
     ini.add_argument("--endereco", metavar="IP", default=None,
                      help="onde escutar: o IP desta máquina na rede da sala, ou 0.0.0.0 para todas as interfaces "
