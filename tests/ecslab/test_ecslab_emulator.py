@@ -168,3 +168,33 @@ def test_port_that_cannot_be_bound_gives_portuguese_error(state_dir):
     text = str(err.value)
     assert "não conseguiu iniciar" in text or "não respondeu" in text
     assert "log" in text
+
+
+def test_a_probe_that_reaches_itself_finds_the_port_free(monkeypatch):
+    """Probing a free port again and again (a start waiting for its emulator) can be given that very port as its
+    source port; TCP then connects the socket to itself and the request comes back as the answer."""
+    def connected_to_itself(address, timeout=None, source_address=None):
+        sock = socket.socket()
+        sock.bind(("127.0.0.1", 0))
+        sock.connect(sock.getsockname())  # TCP simultaneous open with itself
+        return sock
+
+    port = free_port()
+    monkeypatch.setattr(socket, "create_connection", connected_to_itself)
+    assert emulador.probe(port).estado == "livre"
+
+
+def test_a_port_that_does_not_speak_http_is_someone_else():
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+
+        def garbage() -> None:
+            conn, _ = server.accept()
+            with conn:
+                conn.recv(1024)
+                conn.sendall(b"SSH-2.0-OpenSSH_9.2\r\n")
+
+        threading.Thread(target=garbage, daemon=True).start()
+        found = emulador.probe(server.getsockname()[1])
+    assert found.estado == "outro" and found.descricao == "um serviço desconhecido"

@@ -8,6 +8,7 @@ core, see ecslab.emulator.directory).
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import signal
@@ -48,11 +49,20 @@ def endpoint(port: int, endereco: str | None = None) -> str:
 
 
 def _get(url: str, timeout: float) -> tuple[int, bytes]:
+    """GET url: (status, body). Raises OSError when nothing listens, including when the connection reached
+    itself: probing a free port of 127.0.0.1 over and over (a start waiting for its emulator) can be given that
+    same port as its own source port, and TCP then connects the socket to itself and echoes the request back."""
+    parts = urlsplit(url)
+    conn = http.client.HTTPConnection(parts.hostname or LOOPBACK, parts.port, timeout=timeout)
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as resp:
-            return resp.status, resp.read()
-    except urllib.error.HTTPError as err:
-        return err.code, err.read() if err.fp else b""
+        conn.connect()
+        if conn.sock.getsockname() == conn.sock.getpeername():
+            raise ConnectionRefusedError(f"nothing listens on {parts.netloc}: the connection reached itself")
+        conn.request("GET", parts.path + (f"?{parts.query}" if parts.query else ""))
+        resp = conn.getresponse()
+        return resp.status, resp.read()
+    finally:
+        conn.close()
 
 
 def probe(port: int, timeout: float = 1.0, endereco: str | None = None) -> Probe:
@@ -64,8 +74,10 @@ def probe_url(url: str, timeout: float = 1.0) -> Probe:
     """probe() for an emulator known by its URL (a class emulator on another machine)."""
     try:
         _, body = _get(url + STATUS_PATH, timeout)
-    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+    except OSError:
         return Probe("livre")
+    except http.client.HTTPException:  # something that does not speak HTTP
+        body = b""
     try:
         info = json.loads(body)
     except ValueError:
@@ -77,7 +89,7 @@ def probe_url(url: str, timeout: float = 1.0) -> Probe:
         status, body = _get(url + "/_localstack/health", timeout)
         if status == 200 and b"services" in body:
             description = "um LocalStack"
-    except (urllib.error.URLError, OSError):
+    except (OSError, http.client.HTTPException):
         pass
     return Probe("outro", None, description)
 
@@ -279,7 +291,7 @@ def call_endpoint(endpoint_url: str, path: str, payload: dict[str, Any] | None =
             status, body = resp.status, resp.read()
     except urllib.error.HTTPError as err:
         status, body = err.code, (err.read() if err.fp else b"")
-    except (urllib.error.URLError, OSError):
+    except (urllib.error.URLError, OSError, http.client.HTTPException):
         return 0, {}
     try:
         parsed = json.loads(body or b"{}")
