@@ -31,7 +31,7 @@ def cmd_emulador(args: argparse.Namespace) -> int:
     cfg = _config(args, backend="emulador")
     port = cfg.porta
     if cfg.endpoint:  # ECSLAB_ENDPOINT: the class emulator, which the instructor runs
-        return _emulador_turma(args.acao, cfg.endpoint)
+        return _emulador_turma(args.acao, cfg.endpoint, cfg.aluno)
     if args.acao == "status":
         found = emulador.status(port)
         if found.estado == "nosso":
@@ -64,7 +64,7 @@ def cmd_emulador(args: argparse.Namespace) -> int:
     return 0
 
 
-def _emulador_turma(acao: str, url: str) -> int:
+def _emulador_turma(acao: str, url: str, aluno: str) -> int:
     from ecslab.backends import emulador
 
     if acao in ("parar", "reiniciar"):
@@ -73,6 +73,10 @@ def _emulador_turma(acao: str, url: str) -> int:
     info = emulador.conectar(url)
     print(f"✅ Emulador da turma respondendo em {url} (versão {info.get('versao')}, região {info.get('regiao')}, "
           f"{info.get('requisicoes', 0)} requisições).")
+    ports = emulador.class_ports(info)
+    if len(ports) > 1:
+        served = emulador.student_endpoint(url, aluno)
+        print(f"   A turma roda em {len(ports)} processos; o aluno {aluno} é atendido pelo de {served}.")
     return 0
 
 

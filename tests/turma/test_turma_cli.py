@@ -86,6 +86,8 @@ def test_student_with_ecslab_endpoint_uses_the_class_emulator(turma):
     assert "aluno zoe, backend emulador" in checked.stdout
     status = run_cli("emulador", "status", env=env)
     assert status.returncode == 0 and f"Emulador da turma respondendo em {turma.endpoint}" in status.stdout
+    served = Sessao(Config(backend="emulador", aluno="zoe", endpoint=turma.endpoint)).endpoint_url
+    assert f"A turma roda em 2 processos; o aluno zoe é atendido pelo de {served}." in status.stdout
     started = run_cli("emulador", "iniciar", env=env)  # what `make labs` runs first
     assert started.returncode == 0 and "Emulador da turma" in started.stdout
     refused = run_cli("emulador", "parar", env=env)
