@@ -5,6 +5,7 @@ from __future__ import annotations
 import getpass
 import os
 import re
+import tempfile
 import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -103,3 +104,16 @@ class Config:
             aluno=student,
             endpoint=_endpoint_from(os.environ.get("ECSLAB_ENDPOINT")) if chosen == "emulador" else None,
         )
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Replace the file in one step, so a browser or another command never reads half of it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

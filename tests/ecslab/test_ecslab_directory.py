@@ -38,3 +38,15 @@ def test_concurrent_first_calls_place_each_student_once():
 def test_a_class_has_a_port():
     with pytest.raises(ValueError):
         Directory([])
+
+
+def test_placements_survive_a_restart_of_the_first_process(tmp_path):
+    record = tmp_path / "turma-4566-alunos.json"
+    first = Directory([4566, 4567], record)
+    placed = {name: first.port_for(name) for name in ("ana", "bia", "caio")}
+    again = Directory([4566, 4567], record)  # the first process, brought back
+    assert again.placed() == placed
+    assert again.port_for("davi") == 4567  # and it goes on balancing: 2 on 4566, 1 on 4567 before
+    assert Directory([4566, 4567, 4568], record).placed() == {}  # another class on the same port starts afresh
+    record.write_text("{não é json")
+    assert Directory([4566, 4567], record).placed() == {}

@@ -183,6 +183,10 @@ def test_a_class_of_two_processes_starts_whole_or_not_at_all(turma):
         assert again.returncode == 0 and "já estava em execução" in again.stdout
         assert _status(f"http://127.0.0.1:{port + 1}")["pid"] != second["pid"]  # back, as part of the class
         assert _status(f"http://127.0.0.1:{port + 1}")["turma"] == [port, port + 1]
+        os.kill(_status(url)["pid"], signal.SIGTERM)  # now the first one, which places the students
+        _wait_until(lambda: emulador.probe(port).estado == "livre")
+        assert turma.cli("turma", "iniciar", "--porta", str(port)).returncode == 0  # back, as nothing answers there
+        assert [_student(url, name).endpoint_url for name in ("um", "dois")] == placed  # sent where they were
     finally:
         stopped = turma.cli("turma", "parar", "--porta", str(port))
     assert stopped.returncode == 0 and "parado" in stopped.stdout

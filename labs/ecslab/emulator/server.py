@@ -23,7 +23,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from ecslab.behaviour.middleware import json_answer
-from ecslab.emulator.directory import Directory
+from ecslab.emulator.directory import Directory, record_path
 from ecslab.endpoints import CLASS_PATH, SERVICE_ID, STATUS_PATH
 
 ACCOUNT_ID = "123456789012"
@@ -55,7 +55,9 @@ class EmulatorApp:
         self.host = host
         self.version = version
         self.class_ports = list(class_ports or [port])  # every process of the class; the first keeps the directory
-        self.directory = Directory(self.class_ports) if self.class_ports[0] == port else None
+        several = len(self.class_ports) > 1
+        self.directory = (Directory(self.class_ports, record_path(port) if several else None)
+                          if self.class_ports[0] == port else None)
         self.lock = threading.RLock()
         self.inner = wrap(dispatcher, lock=self.lock)
         self.started_at = time.time()

@@ -165,7 +165,7 @@ def _append_csv(path: Path, text_with_header: str) -> None:
 
 
 def cmd_relatorio(args: argparse.Namespace) -> int:
-    from ecslab.turma.emulator import write_atomic
+    from ecslab.config import write_atomic
     from ecslab.turma.report import relatorio_turma
 
     if args.atualizar is not None and args.atualizar <= 0:

@@ -20,7 +20,6 @@ import ipaddress
 import json
 import os
 import socket
-import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -28,7 +27,8 @@ from typing import Any
 
 from ecslab.backends import emulador
 from ecslab.backends.emulador import LOOPBACK
-from ecslab.config import REGIAO_PADRAO, state_dir
+from ecslab.config import REGIAO_PADRAO, state_dir, write_atomic
+from ecslab.emulator.directory import record_path
 from ecslab.errors import ErroLab
 
 EVERYWHERE = "0.0.0.0"
@@ -123,19 +123,6 @@ def gravar_turma(chave: int | str, data: dict[str, Any]) -> None:
     write_atomic(arquivo_turma(chave), json.dumps(data, ensure_ascii=False, indent=2))
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Replace the file in one step, so a browser or another command never reads half of it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def iniciar_turma(porta: int, endereco: str | None = None, *, regiao: str = REGIAO_PADRAO,
                   processos: int | None = None) -> dict[str, Any]:
     """Start (or find) the class emulator on `porta`, listening on `endereco` (default 127.0.0.1), as `processos`
@@ -165,9 +152,15 @@ def iniciar_turma(porta: int, endereco: str | None = None, *, regiao: str = REGI
     elif found.estado == "outro":
         raise ErroLab(f"A porta {porta} está ocupada por {found.descricao}, não pelo emulador do ecslab.",
                       dica=f"Escolha outra porta: ecslab turma iniciar --porta {porta + 1}.")
+    elif (rest := _rest_of_class(porta, bind)) is not None:
+        # only the first process stopped: it comes back (empty) and reloads where it had placed each student
+        ports, already = rest, True
+        pids = _start_processes(ports, regiao, bind, missing_only=True)
+        info = emulador.probe(porta, endereco=bind).info or {}
     else:
         ports = list(range(porta, porta + count))
         _check_free(ports, bind)
+        record_path(porta).unlink(missing_ok=True)  # a new class places its students afresh
         pids = _start_processes(ports, regiao, bind)
         info, already = emulador.probe(porta, endereco=bind).info or {}, False
     student_host = bind
@@ -190,6 +183,15 @@ def iniciar_turma(porta: int, endereco: str | None = None, *, regiao: str = REGI
     }
     gravar_turma(porta, data)
     return data
+
+
+def _rest_of_class(porta: int, bind: str) -> list[int] | None:
+    """The ports of a class whose first process (on `porta`) stopped while others still run, else None."""
+    for port in range(porta + 1, min(porta + MAX_PROCESSES, 65536)):
+        found = emulador.probe(port, endereco=bind, timeout=0.3)
+        if found.estado == "nosso" and emulador.class_ports(found.info or {})[0] == porta:
+            return emulador.class_ports(found.info or {})
+    return None
 
 
 def _check_free(ports: list[int], bind: str) -> None:
@@ -244,6 +246,7 @@ def parar_turma(porta: int) -> bool:
     ports = emulador.class_ports(found.info or {}) if found.estado == "nosso" else saved.get("portas") or [porta]
     stopped = [emulador.stop(port, endereco=bind) for port in ports]
     arquivo_turma(porta).unlink(missing_ok=True)
+    record_path(porta).unlink(missing_ok=True)
     return any(stopped)
 
 
