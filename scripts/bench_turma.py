@@ -642,7 +642,7 @@ def class_report(base: Any, alunos: list[str]) -> str:
 def shared_ids(base: Any) -> set[str]:
     """The default VPC and what comes with it, on every process of the class: shared by design."""
     out: set[str] = set()
-    for part in base.partes():
+    for part in base.per_process():
         ec2 = part.client("ec2")
         for vpc in ec2.describe_vpcs(Filters=[{"Name": "isDefault", "Values": ["true"]}])["Vpcs"]:
             out.add(vpc["VpcId"])

@@ -43,7 +43,7 @@ class Sessao:
 
     On a class emulator (ECSLAB_ENDPOINT) the session talks to the class's process that serves its student (the
     class may run one process per core: ecslab.emulator.directory). `class_view` is the instructor's session
-    instead: it talks to the class's first process, `for_student` reaches each student's and `partes` every one.
+    instead: it talks to the class's first process, `for_student` reaches each student's and `per_process` every one.
     """
 
     def __init__(self, config: Config, *, start_emulator: bool = True, class_view: bool = False):
@@ -114,7 +114,7 @@ class Sessao:
         aluno = normalize_student(aluno)
         return self._sibling(aluno, self._student_endpoint(aluno))
 
-    def partes(self) -> list[Sessao]:
+    def per_process(self) -> list[Sessao]:
         """One session per process of a class emulator (to list what is on each); this session alone elsewhere."""
         if not self.on_class_emulator:
             return [self]

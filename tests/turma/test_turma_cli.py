@@ -130,16 +130,16 @@ def test_each_student_is_served_by_one_process_of_the_class(turma, base):
     other = f"http://127.0.0.1:{turma.port + 1}"  # ECSLAB_ENDPOINT naming the second process by mistake
     assert _student(other, "teco").endpoint_url == second.endpoint_url
     assert base.for_student("teco").endpoint_url == second.endpoint_url  # the instructor finds them there too
-    assert [p.endpoint_url for p in base.partes()] == [turma.endpoint, other]
+    assert [p.endpoint_url for p in base.per_process()] == [turma.endpoint, other]
 
     tags = [{"Key": "Name", "Value": "tico-00-sg"}, {"Key": "ecslab:aluno", "Value": "tico"},
             {"Key": "ecslab:lab", "Value": "00"}]
     first.client("ec2").create_security_group(GroupName="tico-00-sg", Description="tico",
                                               TagSpecifications=[{"ResourceType": "security-group", "Tags": tags}])
     try:  # what a student creates lives in their process only, and the class's roster sees it
-        found = {g["GroupName"] for p in base.partes() if p.endpoint_url == first.endpoint_url
+        found = {g["GroupName"] for p in base.per_process() if p.endpoint_url == first.endpoint_url
                  for g in p.client("ec2").describe_security_groups()["SecurityGroups"]}
-        elsewhere = {g["GroupName"] for p in base.partes() if p.endpoint_url != first.endpoint_url
+        elsewhere = {g["GroupName"] for p in base.per_process() if p.endpoint_url != first.endpoint_url
                      for g in p.client("ec2").describe_security_groups()["SecurityGroups"]}
         assert "tico-00-sg" in found and "tico-00-sg" not in elsewhere
         assert "tico" in alunos_vistos(base)

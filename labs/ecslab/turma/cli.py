@@ -49,7 +49,7 @@ def _config(args: argparse.Namespace, backend: str | None = None) -> Any:
 
 def _sessao(args: argparse.Namespace) -> Any:
     """The instructor's session on the class's backend: the class emulator (never started here; every process of
-    it, see Sessao.partes), or LocalStack / AWS as ECSLAB_BACKEND says."""
+    it, see Sessao.per_process), or LocalStack / AWS as ECSLAB_BACKEND says."""
     from ecslab.backends import emulador
     from ecslab.session import Sessao
     from ecslab.turma.emulator import endpoint_instrutor

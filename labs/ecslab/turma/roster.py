@@ -131,7 +131,7 @@ def labs_by_student(sessao: Sessao) -> dict[str, set[str]]:
     """{student: {labs where they have something now}} for every student on the backend ('' when a tagged
     resource has no lab tag). A service this identity may not list is skipped."""
     found: dict[str, set[str]] = {}
-    for part in sessao.partes():  # every process of a class emulator (each holds whole students)
+    for part in sessao.per_process():  # every process of a class emulator (each holds whole students)
         for source in SOURCES:
             try:
                 for aluno, lab in source(part):
