@@ -15,8 +15,6 @@ import signal
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,17 +46,22 @@ def endpoint(port: int, endereco: str | None = None) -> str:
     return f"http://{local_host(endereco)}:{port}"
 
 
-def _get(url: str, timeout: float) -> tuple[int, bytes]:
-    """GET url: (status, body). Raises OSError when nothing listens, including when the connection reached
-    itself: probing a free port of 127.0.0.1 over and over (a start waiting for its emulator) can be given that
-    same port as its own source port, and TCP then connects the socket to itself and echoes the request back."""
+def _request(url: str, timeout: float, body: bytes | None = None) -> tuple[int, bytes]:
+    """GET url, or POST the JSON `body`: (status, body). Raises OSError when nothing listens, including when the
+    connection reached itself: probing a free port of 127.0.0.1 over and over (a start waiting for its emulator)
+    can be given that same port as its own source port, and TCP then connects the socket to itself and echoes the
+    request back."""
     parts = urlsplit(url)
     conn = http.client.HTTPConnection(parts.hostname or LOOPBACK, parts.port, timeout=timeout)
     try:
         conn.connect()
         if conn.sock.getsockname() == conn.sock.getpeername():
             raise ConnectionRefusedError(f"nothing listens on {parts.netloc}: the connection reached itself")
-        conn.request("GET", parts.path + (f"?{parts.query}" if parts.query else ""))
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
+        if body is None:
+            conn.request("GET", path)
+        else:
+            conn.request("POST", path, body=body, headers={"Content-Type": "application/json"})
         resp = conn.getresponse()
         return resp.status, resp.read()
     finally:
@@ -73,7 +76,7 @@ def probe(port: int, timeout: float = 1.0, endereco: str | None = None) -> Probe
 def probe_url(url: str, timeout: float = 1.0) -> Probe:
     """probe() for an emulator known by its URL (a class emulator on another machine)."""
     try:
-        _, body = _get(url + STATUS_PATH, timeout)
+        _, body = _request(url + STATUS_PATH, timeout)
     except OSError:
         return Probe("livre")
     except http.client.HTTPException:  # something that does not speak HTTP
@@ -86,7 +89,7 @@ def probe_url(url: str, timeout: float = 1.0) -> Probe:
         return Probe("nosso", info)
     description = "um serviço desconhecido"
     try:
-        status, body = _get(url + "/_localstack/health", timeout)
+        status, body = _request(url + "/_localstack/health", timeout)
         if status == 200 and b"services" in body:
             description = "um LocalStack"
     except (OSError, http.client.HTTPException):
@@ -284,14 +287,9 @@ def call_endpoint(endpoint_url: str, path: str, payload: dict[str, Any] | None =
     """One of the emulator's own endpoints (/ecslab/...): (HTTP status, JSON answer); status 0 when nothing
     answered. POST when there is a payload."""
     data = json.dumps(payload).encode() if payload is not None else None
-    req = urllib.request.Request(f"{endpoint_url}{path}", data=data, method="POST" if data else "GET",
-                                 headers={"Content-Type": "application/json"})
     try:
-        with urllib.request.urlopen(req, timeout=timeout) as resp:
-            status, body = resp.status, resp.read()
-    except urllib.error.HTTPError as err:
-        status, body = err.code, (err.read() if err.fp else b"")
-    except (urllib.error.URLError, OSError, http.client.HTTPException):
+        status, body = _request(f"{endpoint_url}{path}", timeout, data)
+    except (OSError, http.client.HTTPException):
         return 0, {}
     try:
         parsed = json.loads(body or b"{}")
