@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import socket
 import threading
@@ -13,6 +14,7 @@ import pytest
 from ecslab_testutil import free_port, run_cli
 
 from ecslab.backends import emulador
+from ecslab.endpoints import SERVICE_ID, STATUS_PATH
 from ecslab.errors import ErroLab
 
 
@@ -198,3 +200,33 @@ def test_a_port_that_does_not_speak_http_is_someone_else():
         threading.Thread(target=garbage, daemon=True).start()
         found = emulador.probe(server.getsockname()[1])
     assert found.estado == "outro" and found.descricao == "um serviço desconhecido"
+
+
+def test_a_connection_stays_open_across_calls_even_after_a_body_nobody_read(emulator_port):
+    conn = http.client.HTTPConnection("127.0.0.1", emulator_port, timeout=10)
+    try:
+        # /ecslab/status is answered without reading the body: the next request on this connection must still be
+        # read from its first byte (werkzeug closes every connection for this reason).
+        conn.request("POST", STATUS_PATH, body=b"x" * 5000, headers={"Content-Type": "application/octet-stream"})
+        first = conn.getresponse()
+        assert first.status == 200 and json.loads(first.read())["servico"] == SERVICE_ID
+        assert first.getheader("Connection") != "close"
+        sock = conn.sock
+        conn.request("GET", STATUS_PATH)
+        second = conn.getresponse()
+        assert second.status == 200 and json.loads(second.read())["porta"] == emulator_port
+        assert conn.sock is sock, "the second call needed a new connection"
+    finally:
+        conn.close()
+
+
+def test_a_chunked_body_is_answered_and_then_the_connection_closes(emulator_port):
+    conn = http.client.HTTPConnection("127.0.0.1", emulator_port, timeout=10)
+    try:
+        conn.request("POST", STATUS_PATH, body=iter([b"abc", b"def"]), encode_chunked=True,
+                     headers={"Transfer-Encoding": "chunked"})
+        answer = conn.getresponse()
+        assert answer.status == 200 and json.loads(answer.read())["servico"] == SERVICE_ID
+        assert answer.getheader("Connection") == "close"
+    finally:
+        conn.close()

@@ -1,5 +1,5 @@
 """The emulator process: moto's WSGI app wrapped in our middleware, served by werkzeug on 127.0.0.1 (or on the
-address an instructor names for a class on the LAN).
+address an instructor names for a class on the LAN), with connections kept open between calls (emulator.handler).
 
 The middleware
 - answers ``GET /ecslab/status`` at once, so a client can tell this emulator from anything else on the port;
@@ -8,7 +8,8 @@ The middleware
 - holds every other call, except STS, until the ECS behaviour layer is installed (importing moto's ECS, EC2,
   Auto Scaling and ELBv2 models takes a few seconds, done in the background after the first answer);
 - hands the call to the behaviour layer's ``wrap``: one lock around moto (its dictionaries are not
-  thread-safe), the simulated world reconciled up to "now" first, AWS-shaped errors instead of HTTP 500s.
+  thread-safe), the simulated world reconciled up to "now" first, AWS-shaped errors instead of HTTP 500s;
+- inside it, moto answers the labs' services without Flask (emulator.direct).
 """
 
 from __future__ import annotations
@@ -32,6 +33,10 @@ ACCOUNT_ID = "123456789012"
 WARM_SERVICES = ("ec2", "sts", "ecs", "iam", "elbv2", "autoscaling", "ssm", "logs", "ecr",
                  "applicationautoscaling", "cloudwatch", "resourcegroupstaggingapi")
 
+# Their API models as boto3 names them: moto reads each from botocore's data files on the service's first call.
+WARM_MODELS = ("ec2", "sts", "ecs", "iam", "elbv2", "autoscaling", "ssm", "logs", "ecr", "application-autoscaling",
+               "cloudwatch", "resourcegroupstaggingapi")
+
 WARM_DELAY = 1.0  # seconds after start at most before warming up, even if nobody called yet
 
 
@@ -48,6 +53,7 @@ class EmulatorApp:
     def __init__(self, dispatcher: Any, *, region: str, port: int, version: str, host: str = "127.0.0.1",
                  class_ports: Sequence[int] | None = None):
         from ecslab.behaviour import wrap
+        from ecslab.emulator.direct import DirectDispatcher
 
         self.dispatcher = dispatcher
         self.region = region
@@ -59,7 +65,7 @@ class EmulatorApp:
         self.directory = (Directory(self.class_ports, record_path(port) if several else None)
                           if self.class_ports[0] == port else None)
         self.lock = threading.RLock()
-        self.inner = wrap(dispatcher, lock=self.lock)
+        self.inner = wrap(DirectDispatcher(dispatcher), lock=self.lock)
         self.started_at = time.time()
         self.warm = threading.Event()
         self.behaviour_ready = threading.Event()
@@ -104,7 +110,7 @@ class EmulatorApp:
         return chunks
 
     def warm_up(self) -> None:
-        """Build the backends and Flask apps a lab uses (the first EC2 call alone costs over a second).
+        """Build the backends, Flask apps and API models a lab uses (the first EC2 call alone costs over a second).
 
         moto guards backend creation with its own lock, so this runs without holding the request lock:
         an ECS or STS call answered meanwhile does not wait for EC2's AMI catalogue. It starts once the first
@@ -131,6 +137,10 @@ class EmulatorApp:
                     app = self.dispatcher.create_app(service)  # built outside the dispatcher's lock: it can be slow
                     with self.dispatcher.lock:
                         self.dispatcher.app_instances.setdefault(service, app)
+            from moto.core.utils import get_service_model
+
+            for name in WARM_MODELS:
+                get_service_model(name)  # cached by moto from then on
         except Exception as exc:  # warming is an optimisation; never kill the server for it
             print(f"aquecimento incompleto: {exc!r}", file=sys.stderr, flush=True)
         finally:
@@ -160,15 +170,12 @@ def build_app(port: int, region: str, host: str = "127.0.0.1",
 def serve(port: int, *, region: str = "us-east-1", pid_file: str | None = None, host: str = "127.0.0.1",
           class_ports: Sequence[int] | None = None) -> None:
     configure_moto_environment()
-    from moto.moto_server.werkzeug_app import MotoRequestHandler
     from werkzeug.serving import make_server
 
-    class QuietHandler(MotoRequestHandler):
-        def log_request(self, code: Any = "-", size: Any = "-") -> None:
-            pass  # one line per call would grow the log without bound in a long-lived emulator
+    from ecslab.emulator.handler import EmulatorRequestHandler
 
     app = build_app(port, region, host, class_ports)
-    server = make_server(host, port, app, threaded=True, request_handler=QuietHandler)
+    server = make_server(host, port, app, threaded=True, request_handler=EmulatorRequestHandler)
     if pid_file:
         with open(pid_file, "w") as fh:
             fh.write(str(os.getpid()))
