@@ -17,6 +17,7 @@ import moto.core.utils as moto_utils
 import moto.ec2.models.security_groups as ec2_security_groups
 import moto.ec2.utils as ec2_utils
 import moto.ecs.models as ecs_models
+import xmltodict
 from moto.applicationautoscaling.models import ApplicationAutoscalingBackend, FakeApplicationAutoscalingPolicy
 from moto.applicationautoscaling.responses import ApplicationAutoScalingResponse
 from moto.autoscaling.models import FakeAutoScalingGroup
@@ -33,7 +34,7 @@ from moto.ecs.models import EC2ContainerServiceBackend
 from moto.ecs.responses import DESCRIBE_TASKS_TAGS, EC2ContainerServiceResponse
 from moto.iam.responses import IamResponse
 
-from ecslab.behaviour import alarms, api, asg, autoscaling, network, scheduled
+from ecslab.behaviour import alarms, api, asg, autoscaling, network, scheduled, xml_body
 from ecslab.behaviour.world import world_of
 
 MOTO_VERSION = "5.2.5"
@@ -441,6 +442,9 @@ PATCHES: tuple[Patch, ...] = (
     Patch(XFormedAttributePicker, "get_possible_keys",
           "(self, context: 'AttributePickerContext') -> 'Generator[str]'",
           _possible_keys, "the same, with snake_case names too"),
+    Patch(xmltodict, "unparse", "(input_dict, output=None, encoding='utf-8', full_document=True, "
+          "short_empty_elements=False, comment_key='#comment', **kwargs)",
+          xml_body.make_unparse, "moto.core.serialize writes every query-protocol answer through xml.sax"),
 )
 
 _installed = False
