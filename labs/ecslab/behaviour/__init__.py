@@ -24,12 +24,12 @@ def installed() -> bool:
     return _installed
 
 
-def reconcile(read_only: bool = False) -> None:
+def reconcile() -> None:
     if not _installed:
         return
     from ecslab.behaviour import simulation
 
-    simulation.reconcile(read_only=read_only)
+    simulation.reconcile()
 
 
 __all__ = ["install", "installed", "reconcile", "wrap"]

@@ -29,7 +29,7 @@ def wrap(app: Callable[..., Iterable[bytes]], lock: threading.RLock | None = Non
             return json_answer(start_response, {"erro": LAN_REFUSAL}, "403 Forbidden")
         quiet = requests.leaves_world_alone(environ)
         with lock:
-            safe_reconcile(read_only=quiet)
+            safe_reconcile()
             try:
                 if environ.get("PATH_INFO") == CLOCK_PATH:
                     return _clock(environ, start_response)
@@ -60,11 +60,11 @@ def wrap(app: Callable[..., Iterable[bytes]], lock: threading.RLock | None = Non
     return middleware
 
 
-def safe_reconcile(read_only: bool = False) -> None:
+def safe_reconcile() -> None:
     from ecslab.behaviour import reconcile
 
     try:
-        reconcile(read_only=read_only)
+        reconcile()
     except Exception:  # the simulation must never take the API down with it
         traceback.print_exc(file=sys.stderr)
 
@@ -99,6 +99,7 @@ def _spot(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[b
     payload = _json_body(environ)
     done = interrupt_now(payload.get("regiao") or "us-east-1", payload.get("conta") or DEFAULT_ACCOUNT,
                          list(payload.get("instancias") or []), list(payload.get("tarefas") or []))
+    note_write()  # the interruption changed the world: this pass runs
     safe_reconcile()
     return json_answer(start_response, done)
 

@@ -1,9 +1,9 @@
 """What kind of call a request is: a read (Describe*, List*, Get*) that cannot change the world, a write the
 simulation never looks at, and whether it came from the emulator's own machine.
 
-Both kinds matter for speed: the simulation skips its pass before such a call when nothing else was written and no
-event is due (simulation.reconcile), and such a call does not make the next one run a pass. Anything not recognised
-counts as a write that may change the world, so a mistake here costs time, never correctness.
+Both kinds matter for speed: such a call does not make the next one run the simulation's pass (the pass is skipped
+when no call has written anything since the last one and no event is due: simulation.reconcile). Anything not
+recognised counts as a write that may change the world, so a mistake on that side costs time, never correctness.
 """
 
 from __future__ import annotations

@@ -4,10 +4,10 @@ Events (task state steps, agent registrations, the minute ticks of metrics and a
 after each, the services converge at that instant, so a clock that jumps far ahead still sees deployments roll
 and services scale in the right order.
 
-Before a read (Describe*, List*, Get*), or a write the simulation never looks at (IAM, a VPC's set-up: see
-requests.leaves_world_alone), the pass is skipped when no other call has written anything since the last pass
-and no event is due yet: nothing could have changed. In a class most calls are reads, and a full pass walks every
-student's services.
+Before any call, the pass is skipped when no call has written anything since the last pass and no event is due
+yet: nothing could have changed, so the pass would find the world as it is. A call that may change the world
+(anything but a read or a write the simulation never looks at: see requests.leaves_world_alone) makes the next
+call run the pass. In a class most calls are reads, and a full pass walks every student's services.
 """
 
 from __future__ import annotations
@@ -26,15 +26,15 @@ _writes = 0
 
 
 def note_write() -> None:
-    """A call that may have changed some world has been answered: the next call runs a full pass."""
+    """A call may have changed some world: the next pass is not skipped."""
     global _writes
     _writes += 1
 
 
-def reconcile(read_only: bool = False) -> None:
+def reconcile() -> None:
     now = clock().now()
     for world in worlds():
-        if read_only and unchanged(world, now):
+        if unchanged(world, now):
             world.sim.last_time = now  # what a full pass would have concluded
             continue
         reconcile_world(world, now)

@@ -14,16 +14,18 @@ from __future__ import annotations
 
 import io
 import sys
+import time
 import traceback
 from collections.abc import Callable
 from typing import Any
 
 from moto.moto_server.werkzeug_app import MotoRequestHandler
 
-FAILED = b"ecslab: o emulador falhou ao responder; veja o log do emulador"
-
 IDLE_TIMEOUT = 120.0  # seconds a client's open connection may wait for its next call
 MAX_BODY = 64 << 20  # larger bodies (none in a lab) are left to the application, and close the connection
+FAILED = b"ecslab: o emulador falhou ao responder; veja o log do emulador"
+
+_dates: dict[str, tuple[int, str]] = {}  # "at": (second, its Date header)
 
 
 class EmulatorRequestHandler(MotoRequestHandler):
@@ -85,6 +87,16 @@ class EmulatorRequestHandler(MotoRequestHandler):
         self.end_headers()
         if not head and body:
             self.wfile.write(body)
+
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        """The Date header, formatted once a second rather than for every answer."""
+        if timestamp is not None:
+            return super().date_time_string(timestamp)
+        second = int(time.time())
+        cached = _dates.get("at")
+        if cached is None or cached[0] != second:
+            cached = _dates["at"] = (second, super().date_time_string(second))
+        return cached[1]
 
     def log_request(self, code: Any = "-", size: Any = "-") -> None:
         pass  # one line per call would grow the log without bound in a long-lived emulator
