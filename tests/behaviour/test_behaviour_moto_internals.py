@@ -103,3 +103,21 @@ def test_neighbour_backends_offer_what_the_simulation_uses():
     assert isinstance(Instance.state, property)
     for name in ("get_subnet", "get_instance", "describe_subnets"):
         assert callable(getattr(EC2Backend, name)), name
+
+
+def test_the_account_of_an_access_key_is_found_without_building_other_partitions():
+    from moto.iam import models as iam_models
+
+    from ecslab.behaviour.patches import _account_id_from
+
+    find = _account_id_from(inspect.unwrap(iam_models.get_account_id_from))
+    account = "210987654321"
+    iam = iam_models.iam_backends[account]["global"]
+    iam.create_user(region_name="us-east-1", user_name="chaves", path="/", tags=[])
+    key = iam.create_access_key(user_name="chaves").access_key_id
+    try:
+        assert find(key) == account
+        assert find("AKIA-nao-existe") == iam_models.DEFAULT_ACCOUNT_ID
+        assert set(dict.keys(iam_models.iam_backends[account])) == {"aws"}  # aws-cn, aws-us-gov, … never built
+    finally:
+        dict.__delitem__(iam_models.iam_backends, account)

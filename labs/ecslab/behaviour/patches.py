@@ -17,6 +17,7 @@ import moto.core.utils as moto_utils
 import moto.ec2.models.security_groups as ec2_security_groups
 import moto.ec2.utils as ec2_utils
 import moto.ecs.models as ecs_models
+import moto.iam.models as iam_models
 import xmltodict
 from moto.applicationautoscaling.models import ApplicationAutoscalingBackend, FakeApplicationAutoscalingPolicy
 from moto.applicationautoscaling.responses import ApplicationAutoScalingResponse
@@ -303,6 +304,23 @@ def _list_instance_profiles(original: Callable[..., Any]) -> Any:
     return action
 
 
+def _account_id_from(original: Callable[..., str]) -> Any:
+    """moto looks for the call's access key in the IAM of every partition of every account, and asking for an IAM
+    that does not exist yet builds it, with its 1,300 managed policies: at the first call, five IAMs (aws-cn,
+    aws-us-gov, …) that no lab uses, seconds under the emulator's lock. An IAM that does not exist holds no keys."""
+
+    @functools.wraps(original)
+    def get_account_id_from(access_key: str) -> str:
+        for account_id, account in list(iam_models.iam_backends.items()):
+            for partition in iam_models.PARTITION_NAMES:
+                backend = dict.get(account, partition)
+                if backend is not None and access_key in backend.access_keys:
+                    return account_id
+        return iam_models.DEFAULT_ACCOUNT_ID
+
+    return get_account_id_from
+
+
 @dataclass(frozen=True)
 class Addition:
     """An API action moto 5.2.5 lacks (calling it raised NotImplementedError, an HTTP 500)."""
@@ -442,6 +460,8 @@ PATCHES: tuple[Patch, ...] = (
     Patch(XFormedAttributePicker, "get_possible_keys",
           "(self, context: 'AttributePickerContext') -> 'Generator[str]'",
           _possible_keys, "the same, with snake_case names too"),
+    Patch(iam_models, "get_account_id_from", "(access_key: 'str') -> 'str'", _account_id_from,
+          "the first call built the IAM of every partition, managed policies included, to look for its access key"),
     Patch(xmltodict, "unparse", "(input_dict, output=None, encoding='utf-8', full_document=True, "
           "short_empty_elements=False, comment_key='#comment', **kwargs)",
           xml_body.make_unparse, "moto.core.serialize writes every query-protocol answer through xml.sax"),
