@@ -103,8 +103,8 @@ def protect(world: World, group: Any) -> None:
         usage = None
         for ci in instances.values():
             if usage is None:
-                usage = placement.usage_by_instance(world.ecs, ci.cluster_name)
-            use = usage.get(ci.container_instance_arn)
+                usage = placement.usage_by_instance_id(world.ecs, ci.cluster_name)
+            use = usage.get(ci.id)
             if use is not None and (use.running or use.pending):
                 running_on.add(ci.ec2_instance_id)
     for instance_state in group.instance_states:

@@ -96,6 +96,12 @@ class Usage:
     groups: dict[str, int] = field(default_factory=dict)
 
 
+def usage_by_instance_id(backend: Any, cluster_name: str) -> dict[str, Usage]:
+    """usage_by_instance keyed by the container instance's id (the ARN's last part): moto computes an instance's ARN
+    anew at every read, and the simulation's passes read every instance."""
+    return {arn.rsplit("/", 1)[-1]: use for arn, use in usage_by_instance(backend, cluster_name).items()}
+
+
 def usage_by_instance(backend: Any, cluster_name: str) -> dict[str, Usage]:
     """What the tasks not yet STOPPED use on each container instance (keyed by container instance ARN)."""
     result: dict[str, Usage] = {}

@@ -138,6 +138,6 @@ def derive(world: World) -> None:
         instances = world.ecs.container_instances.setdefault(name, {})
         cluster.registered_container_instances_count = len(instances)
         cluster.active_services_count = active_services.get(name, 0)
-        usage = placement.usage_by_instance(world.ecs, name)
+        usage = placement.usage_by_instance_id(world.ecs, name)
         for ci in instances.values():
-            placement.refresh_instance(ci, usage.get(ci.container_instance_arn, placement.Usage()))
+            placement.refresh_instance(ci, usage.get(ci.id, placement.Usage()))

@@ -311,7 +311,7 @@ def next_purge(backend: Any) -> float | None:
 
 def _forget_at(task: Task) -> float | None:
     record = state.get(task)
-    if record is None or task.last_status != "STOPPED" or record.stop_requested_at is None:
+    if record is None or record.stop_requested_at is None or state.status(task) != "STOPPED":
         return None
     return record.stop_requested_at + STOPPED_RETENTION_WALL * clock().scale
 
