@@ -1,10 +1,11 @@
-"""The XML of moto's query-protocol answers (EC2, IAM, ELBv2, Auto Scaling, STS), written without a SAX writer.
+"""The XML of moto's XML answers (EC2, IAM, ELBv2, Auto Scaling, STS, CloudWatch), written without a SAX writer.
 
 moto's serializer turns an answer into nested dicts and lists and hands them to `xmltodict.unparse`, which builds
 each element through xml.sax's XMLGenerator: a good share of the emulator's CPU in a class, for a tree of strings.
-`unparse` writes the same text directly, for the one way moto calls it (no document header, short empty elements,
-not pretty), and hands anything else to xmltodict: other arguments, comments, namespaces, bytes, iterables other
-than lists and tuples. Element and attribute names are checked once each, by xmltodict's own rule.
+`unparse` writes the same text directly for the ways moto calls it (with or without the XML declaration and one
+root, with short or long empty elements, never pretty), and hands anything else to xmltodict: other arguments,
+comments, namespaces, bytes, iterables other than lists and tuples, a document that is not one root. Element and
+attribute names are checked once each, by xmltodict's own rule.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from typing import Any
 
 import xmltodict
 
-FAST_ARGUMENTS = {"full_document": False, "short_empty_elements": True, "pretty": False}
+FAST_ARGUMENTS = {"full_document": False, "short_empty_elements": True, "pretty": False}  # moto's query protocol
+DECLARATION = '<?xml version="1.0" encoding="utf-8"?>\n'  # what XMLGenerator.startDocument writes
 TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 ATTRIBUTE_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\n": "&#10;", "\r": "&#13;",
                                    "\t": "&#9;"})
@@ -30,11 +32,16 @@ class _Unusual(Exception):
 def make_unparse(original: Callable[..., str]) -> Callable[..., str]:
     @functools.wraps(original)
     def unparse(input_dict: Any, output: Any = None, encoding: str = "utf-8", **kwargs: Any) -> str:
-        if output is None and encoding == "utf-8" and kwargs == FAST_ARGUMENTS and isinstance(input_dict, dict):
-            parts: list[str] = []
+        full = kwargs.get("full_document", True)
+        short = kwargs.get("short_empty_elements", False)
+        if (output is None and encoding == "utf-8" and isinstance(input_dict, dict) and not kwargs.get("pretty")
+                and set(kwargs) <= set(FAST_ARGUMENTS) and full in (True, False) and short in (True, False)):
+            parts: list[str] = [DECLARATION] if full else []
             try:
+                if full and (len(input_dict) != 1 or isinstance(next(iter(input_dict.values())), list | tuple)):
+                    raise _Unusual  # not one root: xmltodict's errors
                 for key, value in input_dict.items():
-                    _element(key, value, parts)
+                    _element(key, value, parts, short)
             except _Unusual:
                 pass
             else:
@@ -81,7 +88,7 @@ def _quote(value: str) -> str:
     return '"' + value + '"'
 
 
-def _element(key: Any, value: Any, parts: list[str]) -> None:
+def _element(key: Any, value: Any, parts: list[str], short: bool) -> None:
     if key == "#comment":
         raise _Unusual
     name = _name(key, "element")
@@ -109,12 +116,12 @@ def _element(key: Any, value: Any, parts: list[str]) -> None:
             elif not (isinstance(child_value, list) and not child_value):  # xmltodict skips empty lists
                 children.append((child_key, child_value))
         parts.append(f"<{name}{''.join(attributes)}")
-        if not children and not text:
+        if short and not children and not text:
             parts.append("/>")
             continue
         parts.append(">")
         for child_key, child_value in children:
-            _element(child_key, child_value, parts)
+            _element(child_key, child_value, parts, short)
         if text:
             parts.append(_escaped(text))
         parts.append(f"</{name}>")
