@@ -121,3 +121,23 @@ def test_the_account_of_an_access_key_is_found_without_building_other_partitions
         assert set(dict.keys(iam_models.iam_backends[account])) == {"aws"}  # aws-cn, aws-us-gov, … never built
     finally:
         dict.__delitem__(iam_models.iam_backends, account)
+
+
+def test_timestamps_kept_by_the_serializer_are_the_ones_moto_writes():
+    from datetime import UTC, datetime, timedelta, timezone
+
+    from moto.core.serialize import TimestampSerializer
+
+    from ecslab.behaviour.patches import _timestamp_text
+
+    original = inspect.unwrap(TimestampSerializer._convert_timestamp_to_str)
+    kept = _timestamp_text(original)
+    serializer = TimestampSerializer("iso8601")
+    instant = datetime(2026, 11, 27, 12, 30, 5, 250000, tzinfo=UTC)
+    values = ["2026-11-27T12:30:05.250000+00:00", "2026-11-27T09:30:05-03:00", instant,
+              instant.astimezone(timezone(timedelta(hours=-3))), datetime(2026, 11, 27, 12, 30, 5), 1795782605,
+              1795782605.25]
+    for fmt in ("iso8601", "iso8601_zeroed", "rfc822", "unixtimestamp"):
+        for _ in range(2):  # the second time from what was kept
+            for value in values:
+                assert kept(serializer, value, fmt) == original(serializer, value, fmt), (value, fmt)

@@ -25,7 +25,7 @@ from moto.autoscaling.models import FakeAutoScalingGroup
 from moto.cloudwatch.models import CloudWatchBackend
 from moto.cloudwatch.responses import CloudWatchResponse
 from moto.core.responses import ActionResult
-from moto.core.serialize import AttributePicker, XFormedAttributePicker
+from moto.core.serialize import AttributePicker, TimestampSerializer, XFormedAttributePicker
 from moto.ec2.models.core import TaggedEC2Resource
 from moto.ec2.models.elastic_network_interfaces import NetworkInterface
 from moto.ec2.models.nat_gateways import NatGatewayBackend
@@ -261,6 +261,31 @@ def _pick_value(original: Callable[..., Any]) -> Any:
     return pick
 
 
+TIMESTAMPS_KEPT = 50_000
+
+
+def _timestamp_text(original: Callable[..., Any]) -> Any:
+    """moto parses every timestamp it answers with dateutil (ELBv2 keeps them as text): a third of a
+    DescribeLoadBalancers. The text depends only on the value, the format and the serializer's class, so it is
+    kept; values that cannot be kept (unhashable) are converted as before."""
+    known: dict[tuple[Any, ...], Any] = {}
+
+    @functools.wraps(original)
+    def convert(self: Any, value: Any, timestamp_format: str) -> Any:
+        try:
+            key = (type(self), type(value), value, getattr(value, "tzinfo", None), timestamp_format)
+            hit = known.get(key)
+        except TypeError:
+            return original(self, value, timestamp_format)
+        if hit is None:
+            if len(known) >= TIMESTAMPS_KEPT:
+                known.clear()
+            hit = known[key] = original(self, value, timestamp_format)
+        return hit
+
+    return convert
+
+
 LAUNCH_TEMPLATES_PAGE = 200  # AWS: MaxResults 1-200
 
 
@@ -460,6 +485,9 @@ PATCHES: tuple[Patch, ...] = (
     Patch(XFormedAttributePicker, "get_possible_keys",
           "(self, context: 'AttributePickerContext') -> 'Generator[str]'",
           _possible_keys, "the same, with snake_case names too"),
+    Patch(TimestampSerializer, "_convert_timestamp_to_str",
+          "(self, value: 'int | str | datetime', timestamp_format: 'str') -> 'str'", _timestamp_text,
+          "every timestamp of every answer parsed again (dateutil for those moto keeps as text)"),
     Patch(iam_models, "get_account_id_from", "(access_key: 'str') -> 'str'", _account_id_from,
           "the first call built the IAM of every partition, managed policies included, to look for its access key"),
     Patch(xmltodict, "unparse", "(input_dict, output=None, encoding='utf-8', full_document=True, "
