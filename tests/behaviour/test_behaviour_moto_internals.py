@@ -141,3 +141,29 @@ def test_timestamps_kept_by_the_serializer_are_the_ones_moto_writes():
         for _ in range(2):  # the second time from what was kept
             for value in values:
                 assert kept(serializer, value, fmt) == original(serializer, value, fmt), (value, fmt)
+
+
+@pytest.mark.parametrize("body", [
+    "<R><RequestId>antigo</RequestId><x>1</x></R>",
+    "<R><x>sem id</x></R>",
+    "",
+    "<R><RequestId></RequestId></R>",
+    "<R><RequestId>a</RequestId><M><RequestId>b</RequestId></M></R>",  # greedy: first open to last close
+    "<R><RequestId>sem fim</R>",
+    "<R></RequestId><RequestId>fora de ordem</R>",
+    "<R>\n<RequestId>a</RequestId>\n<RequestId>b</RequestId>\n</R>",  # several lines: moto's own code
+    b"<R><RequestId>bytes</RequestId></R>",
+    {"json": "not text"},
+])
+def test_request_ids_are_written_as_moto_writes_them(monkeypatch, body):
+    from moto.core import responses as moto_responses
+
+    from ecslab.behaviour.patches import _request_id_in_xml
+
+    def fixed_id(headers: dict[str, str]) -> str:
+        headers["x-amzn-requestid"] = "ID-FIXO"
+        return "ID-FIXO"
+
+    monkeypatch.setattr(moto_responses, "gen_amzn_requestid_long", fixed_id)
+    original = inspect.unwrap(moto_responses.BaseResponse._enrich_response)
+    assert _request_id_in_xml(original)({"status": 200}, body) == original({"status": 200}, body)

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import functools
+import inspect
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -261,6 +262,33 @@ def _pick_value(original: Callable[..., Any]) -> Any:
     return pick
 
 
+REQUEST_ID_OPEN, REQUEST_ID_CLOSE = "<RequestId>", "</RequestId>"
+
+
+def _request_id_in_xml(original: Callable[..., Any]) -> Any:
+    """moto writes the request id into an XML answer with re.sub and a look-behind, two passes over the whole body
+    for every answer (most of them one line, some of them large listings). For a one-line text body, the same
+    replacement without the regular expression: from the first <RequestId> to the last </RequestId>, as the greedy
+    pattern matches. Anything else goes to moto."""
+
+    @functools.wraps(original)
+    def enrich(headers: dict[str, str], body: Any) -> tuple[dict[str, str], Any]:
+        if not isinstance(body, str) or "\n" in body:
+            return original(headers, body)
+        if "status" in headers:
+            headers["status"] = str(headers["status"])
+        request_id = moto_responses.gen_amzn_requestid_long(headers)
+        start = body.find(REQUEST_ID_OPEN)
+        if start >= 0:
+            start += len(REQUEST_ID_OPEN)
+            end = body.rfind(REQUEST_ID_CLOSE)
+            if end >= start:
+                body = body[:start] + request_id + body[end:]
+        return headers, body
+
+    return enrich
+
+
 TIMESTAMPS_KEPT = 50_000
 
 
@@ -485,6 +513,8 @@ PATCHES: tuple[Patch, ...] = (
     Patch(XFormedAttributePicker, "get_possible_keys",
           "(self, context: 'AttributePickerContext') -> 'Generator[str]'",
           _possible_keys, "the same, with snake_case names too"),
+    Patch(moto_responses.BaseResponse, "_enrich_response", "(headers: 'dict[str, str]', body: 'Any') -> 'tuple["
+          "dict[str, str], Any]'", _request_id_in_xml, "two regular-expression passes over every answer's body"),
     Patch(TimestampSerializer, "_convert_timestamp_to_str",
           "(self, value: 'int | str | datetime', timestamp_format: 'str') -> 'str'", _timestamp_text,
           "every timestamp of every answer parsed again (dateutil for those moto keeps as text)"),
@@ -504,7 +534,8 @@ def _apply(patch: Patch) -> None:
         return
     replacement = patch.replacement(original)
     replacement._ecslab_patched = True
-    setattr(patch.owner, patch.name, replacement)
+    static = isinstance(inspect.getattr_static(patch.owner, patch.name), staticmethod)
+    setattr(patch.owner, patch.name, staticmethod(replacement) if static else replacement)
 
 
 def install() -> None:
