@@ -33,10 +33,6 @@ ACCOUNT_ID = "123456789012"
 WARM_SERVICES = ("ec2", "sts", "ecs", "iam", "elbv2", "autoscaling", "ssm", "logs", "ecr",
                  "applicationautoscaling", "cloudwatch", "resourcegroupstaggingapi")
 
-# Their API models as boto3 names them: moto reads each from botocore's data files on the service's first call.
-WARM_MODELS = ("ec2", "sts", "ecs", "iam", "elbv2", "autoscaling", "ssm", "logs", "ecr", "application-autoscaling",
-               "cloudwatch", "resourcegroupstaggingapi")
-
 WARM_DELAY = 1.0  # seconds after start at most before warming up, even if nobody called yet
 
 
@@ -139,7 +135,9 @@ class EmulatorApp:
                         self.dispatcher.app_instances.setdefault(service, app)
             from moto.core.utils import get_service_model
 
-            for name in WARM_MODELS:
+            from ecslab.session import SERVICES
+
+            for name in SERVICES:  # their API models, read by moto from botocore's files on a service's first call
                 get_service_model(name)  # cached by moto from then on
         except Exception as exc:  # warming is an optimisation; never kill the server for it
             print(f"aquecimento incompleto: {exc!r}", file=sys.stderr, flush=True)
