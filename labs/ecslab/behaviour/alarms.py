@@ -12,6 +12,7 @@ import json
 import math
 import operator
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -61,11 +62,12 @@ def evaluate(world: World, at: float) -> None:
         period = period_of(alarm)
         if at % period:
             continue
-        verdict = judge(world, alarm, at, period)
-        changed = verdict is not None and verdict[0] != alarm.state_value
-        if changed:
-            change_state(world, alarm, *verdict, at)
-        executed = run_actions(world, alarm, at, latest_value(world, alarm, at, period))
+        tally = Tally.of(alarm, _buckets(world, alarm, at, period))
+        state = tally.state()
+        changed = state is not None and state != alarm.state_value
+        if changed:  # the reason and its data are written only for a change (every alarm is judged every minute)
+            change_state(world, alarm, state, *tally.explained(alarm, at, period), at)
+        executed = run_actions(world, alarm, at, tally.latest())
         if changed:
             for arn in executed:
                 record(world, alarm.name, "Action", f"Successfully executed action {arn}",
@@ -84,44 +86,63 @@ def _buckets(world: World, alarm: Any, at: float, period: float) -> list[tuple[f
     return found
 
 
-def latest_value(world: World, alarm: Any, at: float, period: float) -> float | None:
-    return next((value for _, value in _buckets(world, alarm, at, period) if value is not None), None)
+@dataclass
+class Tally:
+    """An alarm's evaluation window counted against its threshold."""
 
+    buckets: list[tuple[float, float | None]]
+    present: list[tuple[float, float]]
+    breaching: list[tuple[float, float]]
+    wanted: int
+    counted: int
+    breaches: int
+    treat: str
 
-def judge(world: World, alarm: Any, at: float, period: float) -> tuple[str, str, str] | None:
-    """The state the alarm's data calls for, with AWS's reason and reason data; None keeps the state."""
-    compare, words = OPERATORS[alarm.comparison_operator]
-    threshold = float(alarm.threshold)
-    buckets = _buckets(world, alarm, at, period)
-    wanted = max(int(alarm.datapoints_to_alarm or len(buckets)), 1)
-    present = [(start, value) for start, value in buckets if value is not None]
-    missing = len(buckets) - len(present)
-    breaching = [(start, value) for start, value in present if compare(value, threshold)]
-    treat = alarm.treat_missing_data or "missing"
-    counted = len(buckets) if treat in ("breaching", "notBreaching") else len(present)
-    breaches = len(breaching) + (missing if treat == "breaching" else 0)
-    data = json.dumps({
-        "version": "1.0", "queryDate": _aws_time(at), "startDate": _aws_time(buckets[-1][0]),
-        "statistic": alarm.statistic or "Average", "period": int(period),
-        "recentDatapoints": [value for _, value in reversed(present)], "threshold": threshold,
-        "evaluatedDatapoints": [{"timestamp": _aws_time(start), "sampleCount": 1.0, "value": value}
-                                for start, value in present],
-    })
-    if counted == 0:
-        if treat != "missing":
-            return None
-        return "INSUFFICIENT_DATA", f"Insufficient Data: {len(buckets)} datapoints were unknown.", data
-    shown = breaching if breaches >= wanted else [p for p in present if p not in breaching]
-    listed = ", ".join(f"{value} ({clock().to_datetime(start):%d/%m/%y %H:%M:%S})" for start, value in shown)
-    verb = "was" if len(shown) == 1 else "were"
-    if breaches >= wanted:
-        reason = (f"Threshold Crossed: {len(shown)} out of the last {len(buckets)} datapoints [{listed}] {verb} "
-                  f"{words} the threshold ({threshold}) (minimum {wanted} datapoint"
-                  f"{'' if wanted == 1 else 's'} for OK -> ALARM transition).")
-        return "ALARM", reason, data
-    reason = (f"Threshold Crossed: {len(shown)} out of the last {len(buckets)} datapoints [{listed}] {verb} not "
-              f"{words} the threshold ({threshold}) (minimum 1 datapoint for ALARM -> OK transition).")
-    return "OK", reason, data
+    @classmethod
+    def of(cls, alarm: Any, buckets: list[tuple[float, float | None]]) -> Tally:
+        compare = OPERATORS[alarm.comparison_operator][0]
+        threshold = float(alarm.threshold)
+        present = [(start, value) for start, value in buckets if value is not None]
+        missing = len(buckets) - len(present)
+        breaching = [(start, value) for start, value in present if compare(value, threshold)]
+        treat = alarm.treat_missing_data or "missing"
+        counted = len(buckets) if treat in ("breaching", "notBreaching") else len(present)
+        breaches = len(breaching) + (missing if treat == "breaching" else 0)
+        return cls(buckets, present, breaching, max(int(alarm.datapoints_to_alarm or len(buckets)), 1), counted,
+                   breaches, treat)
+
+    def latest(self) -> float | None:
+        return self.present[0][1] if self.present else None
+
+    def state(self) -> str | None:
+        """The state the alarm's data calls for; None keeps the state."""
+        if self.counted == 0:
+            return "INSUFFICIENT_DATA" if self.treat == "missing" else None
+        return "ALARM" if self.breaches >= self.wanted else "OK"
+
+    def explained(self, alarm: Any, at: float, period: float) -> tuple[str, str]:
+        """AWS's reason and reason data for the state."""
+        words = OPERATORS[alarm.comparison_operator][1]
+        threshold = float(alarm.threshold)
+        data = json.dumps({
+            "version": "1.0", "queryDate": _aws_time(at), "startDate": _aws_time(self.buckets[-1][0]),
+            "statistic": alarm.statistic or "Average", "period": int(period),
+            "recentDatapoints": [value for _, value in reversed(self.present)], "threshold": threshold,
+            "evaluatedDatapoints": [{"timestamp": _aws_time(start), "sampleCount": 1.0, "value": value}
+                                    for start, value in self.present],
+        })
+        if self.counted == 0:
+            return f"Insufficient Data: {len(self.buckets)} datapoints were unknown.", data
+        alarming = self.breaches >= self.wanted
+        shown = self.breaching if alarming else [p for p in self.present if p not in self.breaching]
+        listed = ", ".join(f"{value} ({clock().to_datetime(start):%d/%m/%y %H:%M:%S})" for start, value in shown)
+        verb = "was" if len(shown) == 1 else "were"
+        if alarming:
+            return (f"Threshold Crossed: {len(shown)} out of the last {len(self.buckets)} datapoints [{listed}] "
+                    f"{verb} {words} the threshold ({threshold}) (minimum {self.wanted} datapoint"
+                    f"{'' if self.wanted == 1 else 's'} for OK -> ALARM transition)."), data
+        return (f"Threshold Crossed: {len(shown)} out of the last {len(self.buckets)} datapoints [{listed}] {verb} "
+                f"not {words} the threshold ({threshold}) (minimum 1 datapoint for ALARM -> OK transition)."), data
 
 
 def change_state(world: World, alarm: Any, state: str, reason: str, reason_data: str, at: float) -> None:
@@ -206,7 +227,8 @@ def set_alarm_state(original: Callable[..., Any], backend: Any, alarm_name: str,
     if old_state != state_value:
         world, now = world_of(backend.account_id, backend.region_name), clock().now()
         after_change(world, alarm, old_state, old_reason, now)
-        latest = latest_value(world, alarm, world.sim.last_tick, period_of(alarm)) if evaluated(alarm) else None
+        latest = (Tally.of(alarm, _buckets(world, alarm, world.sim.last_tick, period_of(alarm))).latest()
+                  if evaluated(alarm) else None)
         run_actions(world, alarm, now, latest)
 
 
