@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import boto3
@@ -22,20 +22,32 @@ _BOTO_CONFIG = BotoConfig(
 )
 
 
-_shared_sessions: dict[tuple[str, str], boto3.session.Session] = {}
+@dataclass
+class _Boto:
+    """A boto3 session with the clients it made, per endpoint. boto3 clients are thread-safe; a boto3 session is
+    not, hence the lock around making clients."""
+
+    session: boto3.session.Session
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    clients: dict[str | None, dict[str, Any]] = field(default_factory=dict)
+
+
+_shared: dict[tuple[str, str], _Boto] = {}
 _shared_lock = threading.Lock()
 
 
-def _shared_boto_session(dummy_key: str, region: str) -> boto3.session.Session:
-    """One boto3 session per (dummy credentials, region): its loader caches service models, which makes each
-    new client ~10x cheaper (creating the first EC2 client alone costs ~0.4 s)."""
+def _shared_boto(dummy_key: str, region: str) -> _Boto:
+    """One boto3 session per (dummy credentials, region), and its clients, for every session of this process: its
+    loader caches service models, which makes each new client ~10x cheaper (creating the first EC2 client alone
+    costs ~0.4 s), and a client made once serves every student of the process (an instructor's report, a class's
+    load test)."""
     with _shared_lock:
         key = (dummy_key, region)
-        if key not in _shared_sessions:
-            _shared_sessions[key] = boto3.session.Session(
+        if key not in _shared:
+            _shared[key] = _Boto(boto3.session.Session(
                 aws_access_key_id=dummy_key, aws_secret_access_key=dummy_key, region_name=region
-            )
-        return _shared_sessions[key]
+            ))
+        return _shared[key]
 
 
 class Sessao:
@@ -49,9 +61,7 @@ class Sessao:
     def __init__(self, config: Config, *, start_emulator: bool = True, class_view: bool = False):
         self.config = config
         self._clients: dict[str, Any] = {}
-        self._pool: dict[str | None, dict[str, Any]] = {}  # endpoint -> clients, shared with for_student sessions
-        self._students: dict[str, str] = {}  # student -> their process's endpoint, shared likewise
-        self._lock = threading.Lock()
+        self._students: dict[str, str] = {}  # student -> their process's endpoint, shared with for_student sessions
         self._account: str | None = None
         self._may_create = False
         self.endpoint_url: str | None = None
@@ -66,14 +76,14 @@ class Sessao:
                 if start_emulator:
                     emulador.start(config.porta, config.regiao)
                 self.endpoint_url = emulador.endpoint(config.porta)
-            self._boto = _shared_boto_session("testing", config.regiao)
+            self._boto = _shared_boto("testing", config.regiao)
         elif config.backend == "localstack":
             from ecslab.backends import localstack
 
             self.endpoint_url = localstack.check()
-            self._boto = _shared_boto_session("test", config.regiao)
-        else:
-            self._boto = boto3.session.Session(region_name=config.regiao)
+            self._boto = _shared_boto("test", config.regiao)
+        else:  # the credentials of the environment, read by this session alone
+            self._boto = _Boto(boto3.session.Session(region_name=config.regiao))
 
     @property
     def on_class_emulator(self) -> bool:
@@ -83,13 +93,13 @@ class Sessao:
         """Where `aluno`'s calls go: on a class emulator, the process that serves them (asked once)."""
         if not self.on_class_emulator:
             return self.endpoint_url
-        with self._lock:
+        with self._boto.lock:
             known = self._students.get(aluno)
         if known is None:
             from ecslab.backends import emulador
 
             known = emulador.student_endpoint(str(self.config.endpoint), aluno)
-            with self._lock:
+            with self._boto.lock:
                 self._students[aluno] = known
         return known
 
@@ -97,9 +107,8 @@ class Sessao:
         """A session sharing this one's backend, boto3 session and clients (per endpoint); nothing is probed."""
         other = Sessao.__new__(Sessao)
         other.config = replace(self.config, aluno=normalize_student(aluno))
-        other._lock = self._lock  # one boto3 session makes every client, and it is not thread-safe
-        other._pool, other._students = self._pool, self._students
-        with self._lock:
+        other._students = self._students
+        with self._boto.lock:
             other._clients = dict(self._clients) if endpoint_url == self.endpoint_url else {}
         other._account = self._account
         other._may_create = self._may_create
@@ -135,17 +144,18 @@ class Sessao:
         return self.config.regiao
 
     def client(self, service: str) -> Any:
-        with self._lock:
+        with self._boto.lock:
             if service not in self._clients:
-                shared = self._pool.setdefault(self.endpoint_url, {})
-                if service not in shared:
-                    shared[service] = self._boto.client(service, endpoint_url=self.endpoint_url, config=_BOTO_CONFIG)
-                self._clients[service] = shared[service]
+                made = self._boto.clients.setdefault(self.endpoint_url, {})
+                if service not in made:
+                    made[service] = self._boto.session.client(service, endpoint_url=self.endpoint_url,
+                                                             config=_BOTO_CONFIG)
+                self._clients[service] = made[service]
             return self._clients[service]
 
     def set_client(self, service: str, client: Any) -> None:
-        """Replace one client (tests stub STS this way)."""
-        with self._lock:
+        """Replace one client of this session (tests stub STS this way)."""
+        with self._boto.lock:
             self._clients[service] = client
 
     def clientes(self) -> dict[str, Any]:

@@ -68,6 +68,49 @@ def test_writes_the_simulation_never_reads_need_no_pass(env, alone):
     assert requests.leaves_world_alone(env) is alone
 
 
+@pytest.mark.parametrize(("env", "blind"), [
+    (environ(body=b"Action=DescribeSecurityGroups", CONTENT_TYPE=FORM, HTTP_AUTHORIZATION=signed("ec2")), True),
+    (environ(body=b"Action=ListRoles", CONTENT_TYPE=FORM, HTTP_AUTHORIZATION=signed("iam")), True),
+    (environ(HTTP_X_AMZ_TARGET="AmazonEC2ContainerServiceV20141113.DescribeTaskDefinition",
+             HTTP_AUTHORIZATION=signed("ecs")), True),
+    (environ(body=b"Action=DescribeTargetGroups", CONTENT_TYPE=FORM,
+             HTTP_AUTHORIZATION=signed("elasticloadbalancing")), True),
+    # reads of what a pass changes: tasks, instances, task ENIs (and the subnets' free addresses), targets' health
+    (environ(HTTP_X_AMZ_TARGET="AmazonEC2ContainerServiceV20141113.DescribeServices",
+             HTTP_AUTHORIZATION=signed("ecs")), False),
+    (environ(body=b"Action=DescribeInstances", CONTENT_TYPE=FORM, HTTP_AUTHORIZATION=signed("ec2")), False),
+    (environ(body=b"Action=DescribeSubnets", CONTENT_TYPE=FORM, HTTP_AUTHORIZATION=signed("ec2")), False),
+    (environ(body=b"Action=DescribeNetworkInterfaces", CONTENT_TYPE=FORM, HTTP_AUTHORIZATION=signed("ec2")), False),
+    (environ(body=b"Action=DescribeTargetHealth", CONTENT_TYPE=FORM,
+             HTTP_AUTHORIZATION=signed("elasticloadbalancing")), False),
+    # writes, and a read nobody signed
+    (environ(body=b"Action=CreateSecurityGroup", CONTENT_TYPE=FORM, HTTP_AUTHORIZATION=signed("ec2")), False),
+    (environ(body=b"Action=CreateRole", CONTENT_TYPE=FORM, HTTP_AUTHORIZATION=signed("iam")), False),
+    (environ(body=b"Action=DescribeSecurityGroups", CONTENT_TYPE=FORM), False),
+])
+def test_reads_the_simulation_never_changes_need_no_pass_before_them(env, blind):
+    assert requests.needs_no_pass(env) is blind
+
+
+def test_only_reads_that_may_see_the_simulation_run_its_pass(monkeypatch):
+    from ecslab.behaviour import middleware
+
+    passes = []
+    monkeypatch.setattr(middleware, "safe_reconcile", lambda: passes.append(1))
+    app = wrap(Recorder())
+
+    def call(action: bytes, service: str) -> None:
+        env = environ(body=b"Action=" + action, CONTENT_TYPE=FORM, HTTP_AUTHORIZATION=signed(service))
+        b"".join(app(env, lambda status, headers: None))
+
+    call(b"DescribeSecurityGroups", "ec2")
+    call(b"GetRole", "iam")
+    assert passes == []
+    call(b"DescribeInstances", "ec2")
+    call(b"CreateSecurityGroup", "ec2")
+    assert len(passes) == 2
+
+
 def test_reading_a_form_body_leaves_it_for_moto():
     body = b"Action=CreateVpc&CidrBlock=10.0.0.0%2F16"
     env = environ(body=body, CONTENT_TYPE="application/x-www-form-urlencoded")

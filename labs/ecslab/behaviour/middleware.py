@@ -1,5 +1,6 @@
-"""`wrap(app)`: one lock around each request, the world reconciled first, no HTTP 500 page ever; calls that would
-reset a class emulator are refused from other machines."""
+"""`wrap(app)`: one lock around each request, the world reconciled first (unless the call is a read whose answer the
+simulation never changes: requests.needs_no_pass), no HTTP 500 page ever; calls that would reset a class emulator
+are refused from other machines."""
 
 from __future__ import annotations
 
@@ -28,8 +29,10 @@ def wrap(app: Callable[..., Iterable[bytes]], lock: threading.RLock | None = Non
         if requests.refused_from_lan(environ):
             return json_answer(start_response, {"erro": LAN_REFUSAL}, "403 Forbidden")
         quiet = requests.leaves_world_alone(environ)
+        blind = requests.needs_no_pass(environ)
         with lock:
-            safe_reconcile()
+            if not blind:
+                safe_reconcile()
             try:
                 if environ.get("PATH_INFO") == CLOCK_PATH:
                     return _clock(environ, start_response)

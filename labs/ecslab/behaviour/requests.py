@@ -1,9 +1,11 @@
 """What kind of call a request is: a read (Describe*, List*, Get*) that cannot change the world, a write the
-simulation never looks at, and whether it came from the emulator's own machine.
+simulation never looks at, a read whose answer the simulation never changes, and whether it came from the
+emulator's own machine.
 
-Both kinds matter for speed: such a call does not make the next one run the simulation's pass (the pass is skipped
-when no call has written anything since the last one and no event is due: simulation.reconcile). Anything not
-recognised counts as a write that may change the world, so a mistake on that side costs time, never correctness.
+All matter for speed: the first two do not make the next call run the simulation's pass (the pass is skipped when
+no call has written anything since the last one and no event is due: simulation.reconcile), and the last needs no
+pass before it. Anything not recognised counts as a write that may change the world and a read that may see the
+simulation, so a mistake on that side costs time, never correctness.
 """
 
 from __future__ import annotations
@@ -31,6 +33,24 @@ SET_UP_ONLY = {
         "AllocateAddress", "ReleaseAddress", "CreateNatGateway", "DeleteNatGateway", "CreateTags", "DeleteTags",
     },
     "ecs": {"RegisterTaskDefinition", "DeregisterTaskDefinition", "TagResource", "UntagResource"},
+}
+# Reads whose answer no pass can change. A pass writes ECS tasks, services, clusters and container instances, Auto
+# Scaling groups, EC2 instances and task ENIs (so also the free addresses of subnets), target registrations,
+# CloudWatch metrics and alarms and Application Auto Scaling activities; never a network's layout, a launch template,
+# a task definition or a load balancer's set-up. Such a read, like any read of OUTSIDE_SIMULATION, needs no pass
+# before it: a pending change waits for the next call that can see it (and is simulated at the time it was made).
+UNSEEN_BY_SIMULATION = {
+    "ec2": {
+        "DescribeVpcs", "DescribeVpcAttribute", "DescribeRouteTables", "DescribeSecurityGroups",
+        "DescribeSecurityGroupRules", "DescribeInternetGateways", "DescribeNatGateways", "DescribeAvailabilityZones",
+        "DescribeRegions", "DescribeLaunchTemplates", "DescribeLaunchTemplateVersions", "DescribeImages",
+        "DescribeKeyPairs",
+    },
+    "ecs": {"DescribeTaskDefinition", "ListTaskDefinitions", "ListTaskDefinitionFamilies"},
+    "elasticloadbalancing": {
+        "DescribeLoadBalancers", "DescribeLoadBalancerAttributes", "DescribeListeners", "DescribeRules",
+        "DescribeTargetGroups", "DescribeTargetGroupAttributes", "DescribeTags",
+    },
 }
 FORM = "application/x-www-form-urlencoded"
 MAX_FORM_BYTES = 1 << 20
@@ -91,6 +111,14 @@ def leaves_world_alone(environ: dict[str, Any]) -> bool:
     if service in OUTSIDE_SIMULATION:
         return True
     return service in SET_UP_ONLY and action(environ) in SET_UP_ONLY[service]
+
+
+def needs_no_pass(environ: dict[str, Any]) -> bool:
+    """A read whose answer no pass can change (see UNSEEN_BY_SIMULATION)."""
+    if not is_read(environ):
+        return False
+    service = signing_service(environ)
+    return service in OUTSIDE_SIMULATION or action(environ) in UNSEEN_BY_SIMULATION.get(service or "", ())
 
 
 def from_this_machine(environ: dict[str, Any]) -> bool:

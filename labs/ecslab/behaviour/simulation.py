@@ -7,7 +7,9 @@ and services scale in the right order.
 Before any call, the pass is skipped when no call has written anything since the last pass and no event is due
 yet: nothing could have changed, so the pass would find the world as it is. A call that may change the world
 (anything but a read or a write the simulation never looks at: see requests.leaves_world_alone) makes the next
-call run the pass. In a class most calls are reads, and a full pass walks every student's services.
+call run the pass. In a class most calls are reads, and a full pass walks every student's services. A read whose
+answer no pass can change (a network's layout, a role, a task definition: requests.needs_no_pass) runs no pass at
+all, so a pending change is simulated at the next call that can see it, from the time of the last pass.
 """
 
 from __future__ import annotations
