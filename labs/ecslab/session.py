@@ -68,6 +68,7 @@ class Sessao:
         if config.backend == "emulador":
             from ecslab.backends import emulador
 
+            self._boto = _shared_boto("testing", config.regiao)
             if config.endpoint:  # the class emulator (ECSLAB_ENDPOINT): connect, never start one here
                 if start_emulator:
                     emulador.conectar(config.endpoint)
@@ -76,7 +77,6 @@ class Sessao:
                 if start_emulator:
                     emulador.start(config.porta, config.regiao)
                 self.endpoint_url = emulador.endpoint(config.porta)
-            self._boto = _shared_boto("testing", config.regiao)
         elif config.backend == "localstack":
             from ecslab.backends import localstack
 

@@ -120,3 +120,17 @@ def test_localstack_unreachable(monkeypatch):
     monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
     with pytest.raises(ErroLab, match="Não encontrei um LocalStack"):
         Sessao(Config(backend="localstack", aluno="ana"))
+
+
+def test_students_of_one_process_share_the_emulators_clients_but_not_aws_ones(make_session, monkeypatch):
+    """A client made once serves every session of the process on the same backend (an instructor's report, a class's
+    load test); aws sessions read their own credentials and share nothing."""
+    ana, bia = make_session("ana"), make_session("bia")
+    assert ana.client("ecs") is bia.client("ecs")
+    assert ana.aluno == "ana" and bia.aluno == "bia"
+    ana.set_client("sts", object())  # a stub replaces one session's client only
+    assert bia.client("sts") is not ana.client("sts")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAEXEMPLO")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "segredo")
+    first, second = (Sessao(Config(backend="aws", regiao="us-east-1", aluno=name)) for name in ("ana", "bia"))
+    assert first.client("ecs") is not second.client("ecs")
