@@ -170,8 +170,10 @@ def serve(port: int, *, region: str = "us-east-1", pid_file: str | None = None, 
     configure_moto_environment()
     from werkzeug.serving import make_server
 
+    from ecslab.emulator import headers
     from ecslab.emulator.handler import EmulatorRequestHandler
 
+    headers.install()
     app = build_app(port, region, host, class_ports)
     server = make_server(host, port, app, threaded=True, request_handler=EmulatorRequestHandler)
     if pid_file:
