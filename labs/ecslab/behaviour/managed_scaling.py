@@ -96,19 +96,25 @@ def _needed(world: World, group: Any, provider_name: str, hosting: set[str] | No
     return len(busy) + extra
 
 
-def protect(world: World, group: Any) -> None:
-    """Managed termination protection: instances running tasks are protected from scale-in."""
-    running_on: set[str] = set()
-    for instances in world.ecs.container_instances.values():
-        usage = None
+def running_on(world: World) -> set[str]:
+    """EC2 instance ids of the container instances with a task running or about to run on them."""
+    found: set[str] = set()
+    for cluster_name, instances in world.ecs.container_instances.items():
+        if not instances:
+            continue
+        usage = placement.usage_by_instance_id(world.ecs, cluster_name)
         for ci in instances.values():
-            if usage is None:
-                usage = placement.usage_by_instance_id(world.ecs, ci.cluster_name)
             use = usage.get(ci.id)
             if use is not None and (use.running or use.pending):
-                running_on.add(ci.ec2_instance_id)
+                found.add(ci.ec2_instance_id)
+    return found
+
+
+def protect(group: Any, busy: set[str]) -> None:
+    """Managed termination protection: instances running tasks (`busy`: see running_on) are protected from
+    scale-in."""
     for instance_state in group.instance_states:
-        instance_state.protected_from_scale_in = instance_state.instance.id in running_on
+        instance_state.protected_from_scale_in = instance_state.instance.id in busy
 
 
 def scale(world: World, at: float) -> None:
@@ -118,13 +124,15 @@ def scale(world: World, at: float) -> None:
     index = _group_index(world)
     hosting: set[str] | None = None
     waiting_all: list[Any] | None = None
+    busy: set[str] | None = None  # computed once: protecting one group changes no task
     for provider in providers:
         settings = provider.auto_scaling_group_provider or {}
         group = _group_for(world, settings.get("autoScalingGroupArn", ""), index)
         if group is None:
             continue
         if settings.get("managedTerminationProtection") == "ENABLED":
-            protect(world, group)
+            busy = running_on(world) if busy is None else busy
+            protect(group, busy)
         scaling = settings.get("managedScaling") or {}
         if scaling.get("status") != "ENABLED":
             continue
