@@ -46,21 +46,26 @@ def signed(service: str) -> str:
             "SignedHeaders=host;x-amz-date, Signature=abc")
 
 
+def query(body: bytes, service: str) -> dict:
+    """A signed call of a query protocol (EC2, IAM, Auto Scaling, ELB): the action in the form body."""
+    return environ(body=body, CONTENT_TYPE=FORM, HTTP_AUTHORIZATION=signed(service))
+
+
+def ecs(action: str) -> dict:
+    """A signed ECS call (JSON protocol: the action in X-Amz-Target)."""
+    return environ(HTTP_X_AMZ_TARGET=f"AmazonEC2ContainerServiceV20141113.{action}", HTTP_AUTHORIZATION=signed("ecs"))
+
+
 @pytest.mark.parametrize(("env", "alone"), [
-    (environ(body=b"Action=CreateRole&RoleName=x", CONTENT_TYPE=FORM, HTTP_AUTHORIZATION=signed("iam")), True),
+    (query(b"Action=CreateRole&RoleName=x", "iam"), True),
     (environ(HTTP_X_AMZ_TARGET="Logs_20140328.CreateLogGroup", HTTP_AUTHORIZATION=signed("logs")), True),
-    (environ(body=b"Action=ModifySubnetAttribute&SubnetId=subnet-1", CONTENT_TYPE=FORM,
-             HTTP_AUTHORIZATION=signed("ec2")), True),
-    (environ(HTTP_X_AMZ_TARGET="AmazonEC2ContainerServiceV20141113.RegisterTaskDefinition",
-             HTTP_AUTHORIZATION=signed("ecs")), True),
-    (environ(HTTP_X_AMZ_TARGET="AmazonEC2ContainerServiceV20141113.DescribeServices",
-             HTTP_AUTHORIZATION=signed("ecs")), True),
+    (query(b"Action=ModifySubnetAttribute&SubnetId=subnet-1", "ec2"), True),
+    (ecs("RegisterTaskDefinition"), True),
+    (ecs("DescribeServices"), True),
     # writes the simulation reacts to
-    (environ(body=b"Action=TerminateInstances&InstanceId.1=i-1", CONTENT_TYPE=FORM,
-             HTTP_AUTHORIZATION=signed("ec2")), False),
-    (environ(HTTP_X_AMZ_TARGET="AmazonEC2ContainerServiceV20141113.UpdateService",
-             HTTP_AUTHORIZATION=signed("ecs")), False),
-    (environ(body=b"Action=SetDesiredCapacity", CONTENT_TYPE=FORM, HTTP_AUTHORIZATION=signed("autoscaling")), False),
+    (query(b"Action=TerminateInstances&InstanceId.1=i-1", "ec2"), False),
+    (ecs("UpdateService"), False),
+    (query(b"Action=SetDesiredCapacity", "autoscaling"), False),
     (environ(HTTP_X_AMZ_TARGET="AmazonEC2ContainerServiceV20141113.UpdateService"), False),  # unsigned: a write
     (environ("/ecslab/carga"), False),
 ])
@@ -69,23 +74,19 @@ def test_writes_the_simulation_never_reads_need_no_pass(env, alone):
 
 
 @pytest.mark.parametrize(("env", "blind"), [
-    (environ(body=b"Action=DescribeSecurityGroups", CONTENT_TYPE=FORM, HTTP_AUTHORIZATION=signed("ec2")), True),
-    (environ(body=b"Action=ListRoles", CONTENT_TYPE=FORM, HTTP_AUTHORIZATION=signed("iam")), True),
-    (environ(HTTP_X_AMZ_TARGET="AmazonEC2ContainerServiceV20141113.DescribeTaskDefinition",
-             HTTP_AUTHORIZATION=signed("ecs")), True),
-    (environ(body=b"Action=DescribeTargetGroups", CONTENT_TYPE=FORM,
-             HTTP_AUTHORIZATION=signed("elasticloadbalancing")), True),
+    (query(b"Action=DescribeSecurityGroups", "ec2"), True),
+    (query(b"Action=ListRoles", "iam"), True),
+    (ecs("DescribeTaskDefinition"), True),
+    (query(b"Action=DescribeTargetGroups", "elasticloadbalancing"), True),
     # reads of what a pass changes: tasks, instances, task ENIs (and the subnets' free addresses), targets' health
-    (environ(HTTP_X_AMZ_TARGET="AmazonEC2ContainerServiceV20141113.DescribeServices",
-             HTTP_AUTHORIZATION=signed("ecs")), False),
-    (environ(body=b"Action=DescribeInstances", CONTENT_TYPE=FORM, HTTP_AUTHORIZATION=signed("ec2")), False),
-    (environ(body=b"Action=DescribeSubnets", CONTENT_TYPE=FORM, HTTP_AUTHORIZATION=signed("ec2")), False),
-    (environ(body=b"Action=DescribeNetworkInterfaces", CONTENT_TYPE=FORM, HTTP_AUTHORIZATION=signed("ec2")), False),
-    (environ(body=b"Action=DescribeTargetHealth", CONTENT_TYPE=FORM,
-             HTTP_AUTHORIZATION=signed("elasticloadbalancing")), False),
+    (ecs("DescribeServices"), False),
+    (query(b"Action=DescribeInstances", "ec2"), False),
+    (query(b"Action=DescribeSubnets", "ec2"), False),
+    (query(b"Action=DescribeNetworkInterfaces", "ec2"), False),
+    (query(b"Action=DescribeTargetHealth", "elasticloadbalancing"), False),
     # writes, and a read nobody signed
-    (environ(body=b"Action=CreateSecurityGroup", CONTENT_TYPE=FORM, HTTP_AUTHORIZATION=signed("ec2")), False),
-    (environ(body=b"Action=CreateRole", CONTENT_TYPE=FORM, HTTP_AUTHORIZATION=signed("iam")), False),
+    (query(b"Action=CreateSecurityGroup", "ec2"), False),
+    (query(b"Action=CreateRole", "iam"), False),
     (environ(body=b"Action=DescribeSecurityGroups", CONTENT_TYPE=FORM), False),
 ])
 def test_reads_the_simulation_never_changes_need_no_pass_before_them(env, blind):
@@ -100,8 +101,7 @@ def test_only_reads_that_may_see_the_simulation_run_its_pass(monkeypatch):
     app = wrap(Recorder())
 
     def call(action: bytes, service: str) -> None:
-        env = environ(body=b"Action=" + action, CONTENT_TYPE=FORM, HTTP_AUTHORIZATION=signed(service))
-        b"".join(app(env, lambda status, headers: None))
+        b"".join(app(query(b"Action=" + action, service), lambda status, headers: None))
 
     call(b"DescribeSecurityGroups", "ec2")
     call(b"GetRole", "iam")
