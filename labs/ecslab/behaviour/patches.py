@@ -36,7 +36,17 @@ from moto.ecs.models import EC2ContainerServiceBackend
 from moto.ecs.responses import DESCRIBE_TASKS_TAGS, EC2ContainerServiceResponse
 from moto.iam.responses import IamResponse
 
-from ecslab.behaviour import alarms, api, asg, autoscaling, network, scheduled, xml_body
+from ecslab.behaviour import (
+    alarms,
+    api,
+    asg,
+    autoscaling,
+    network,
+    scheduled,
+    service_deployments,
+    task_protection,
+    xml_body,
+)
 from ecslab.behaviour.world import world_of
 
 MOTO_VERSION = "5.2.5"
@@ -449,6 +459,16 @@ def _account_id_from(original: Callable[..., str]) -> Any:
     return get_account_id_from
 
 
+def _ecs_action(handler: Callable[[Any, dict[str, Any]], dict[str, Any]]) -> Callable[..., Any]:
+    """An EC2ContainerServiceResponse action moto lacks: every parameter to `handler`, its dict as the answer."""
+
+    def action(self: Any) -> ActionResult:
+        return ActionResult(handler(self.ecs_backend, self._get_params()))
+
+    action.__name__ = handler.__name__
+    return action
+
+
 @dataclass(frozen=True)
 class Addition:
     """An API action moto 5.2.5 lacks (calling it raised NotImplementedError, an HTTP 500)."""
@@ -464,6 +484,21 @@ ADDITIONS: tuple[Addition, ...] = (
              "the activities the simulated policies wrote (autoscaling.py)"),
     Addition(CloudWatchResponse, "describe_alarm_history", _describe_alarm_history,
              "the state changes and actions of the simulated alarms (alarms.py)"),
+    Addition(EC2ContainerServiceResponse, "list_service_deployments",
+             _ecs_action(service_deployments.list_service_deployments),
+             "the service's deployment history the scheduler writes (service_deployments.py)"),
+    Addition(EC2ContainerServiceResponse, "describe_service_deployments",
+             _ecs_action(service_deployments.describe_service_deployments), "the same history, in full"),
+    Addition(EC2ContainerServiceResponse, "describe_service_revisions",
+             _ecs_action(service_deployments.describe_service_revisions), "what each deployment deployed"),
+    Addition(EC2ContainerServiceResponse, "stop_service_deployment",
+             _ecs_action(service_deployments.stop_service_deployment),
+             "asks the scheduler to roll back (or stop) a deployment in progress"),
+    Addition(EC2ContainerServiceResponse, "update_task_protection",
+             _ecs_action(task_protection.update_task_protection),
+             "scale-in protection on the simulated clock (task_protection.py)"),
+    Addition(EC2ContainerServiceResponse, "get_task_protection",
+             _ecs_action(task_protection.get_task_protection), "the same protection, read"),
 )
 
 PATCHES: tuple[Patch, ...] = (
