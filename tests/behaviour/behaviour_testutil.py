@@ -68,6 +68,7 @@ class Sim:
         self.ssm = boto3.client("ssm", **options)
         self.elbv2 = boto3.client("elbv2", **options)
         self.iam = boto3.client("iam", **options)
+        self.ecr = boto3.client("ecr", **options)
 
     def advance(self, seconds: float) -> float:
         request = urllib.request.Request(
@@ -108,24 +109,60 @@ class Sim:
         return self.wait(check, timeout)
 
     def network(self, azs: tuple[str, ...] = ("us-east-1a", "us-east-1b")) -> dict[str, Any]:
+        """A VPC of public subnets: they route to an internet gateway and map public IPs on launch (so instances
+        reach ECS), and awsvpc tasks get a public IP: everything has a route out."""
         vpc = self.ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
         subnets = [
             self.ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{index + 1}.0/24", AvailabilityZone=az)["Subnet"]
             for index, az in enumerate(azs)
         ]
+        for subnet in subnets:
+            self.ec2.modify_subnet_attribute(SubnetId=subnet["SubnetId"], MapPublicIpOnLaunch={"Value": True})
+        gateway = self.ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+        self.ec2.attach_internet_gateway(InternetGatewayId=gateway, VpcId=vpc)
+        main = self.ec2.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [vpc]},
+                                                       {"Name": "association.main", "Values": ["true"]}])
+        table = main["RouteTables"][0]["RouteTableId"]
+        self.ec2.create_route(RouteTableId=table, DestinationCidrBlock="0.0.0.0/0", GatewayId=gateway)
         group = self.ec2.create_security_group(GroupName="tarefas", Description="tarefas", VpcId=vpc)["GroupId"]
         return {
             "vpc": vpc,
             "subnets": subnets,
-            "awsvpc": {"awsvpcConfiguration": {"subnets": [s["SubnetId"] for s in subnets], "securityGroups": [group]}},
+            "route_table": table,
+            "internet_gateway": gateway,
+            "security_group": group,
+            "awsvpc": {"awsvpcConfiguration": {"subnets": [s["SubnetId"] for s in subnets], "securityGroups": [group],
+                                               "assignPublicIp": "ENABLED"}},
         }
 
-    def fargate_task_definition(self, family: str = "web", image: str = "nginx:1.27", **extra: Any) -> str:
+    def fargate_task_definition(self, family: str = "web", image: str = "nginx:1.27",
+                                containers: list[dict[str, Any]] | None = None, **extra: Any) -> str:
         return self.ecs.register_task_definition(
             family=family, requiresCompatibilities=["FARGATE"], networkMode="awsvpc", cpu="256", memory="512",
-            containerDefinitions=[{"name": "web", "image": image, "portMappings": [{"containerPort": 80}]}],
+            containerDefinitions=containers or [{"name": "web", "image": image,
+                                                 "portMappings": [{"containerPort": 80}]}],
             **extra,
         )["taskDefinition"]["taskDefinitionArn"]
+
+    def execution_role(self, name: str | None = None) -> str:
+        """A task execution role with AWS's managed policy (ECR pulls and CloudWatch Logs). IAM outlives a reset:
+        the name is new each time."""
+        name = name or f"execucao-{time.monotonic_ns()}"
+        trust = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                            "Principal": {"Service": "ecs-tasks.amazonaws.com"}}]})
+        arn = self.iam.create_role(RoleName=name, AssumeRolePolicyDocument=trust)["Role"]["Arn"]
+        self.iam.attach_role_policy(
+            RoleName=name, PolicyArn="arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy")
+        return arn
+
+    def push_image(self, repository: str, tag: str) -> str:
+        """What `docker push` ends in: ECR's PutImage with a manifest. Returns the image URI."""
+        uri = self.ecr.describe_repositories(repositoryNames=[repository])["repositories"][0]["repositoryUri"]
+        manifest = {"schemaVersion": 2, "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
+                    "config": {"mediaType": "application/vnd.docker.container.image.v1+json", "size": 2,
+                               "digest": "sha256:" + "0" * 64}, "layers": []}
+        self.ecr.put_image(repositoryName=repository, imageTag=tag, imageManifest=json.dumps(manifest))
+        return f"{uri}:{tag}"
 
     def ec2_task_definition(self, family: str = "api", memory: int = 256, cpu: int = 256, host_port: int | None = None,
                             **extra: Any) -> str:

@@ -245,10 +245,10 @@ def test_moto_still_lacks_the_actions_the_layer_adds():
 
     from ecslab.behaviour.patches import ADDITIONS
 
-    assert {(a.owner, a.name) for a in ADDITIONS} == {
+    assert {
         (ApplicationAutoScalingResponse, "describe_scaling_activities"),
         (CloudWatchResponse, "describe_alarm_history"),
-    }
+    } <= {(a.owner, a.name) for a in ADDITIONS}
     for addition in ADDITIONS:
         assert f"def {addition.name}(" not in inspect.getsource(addition.owner), addition.name
 

@@ -164,7 +164,8 @@ def test_reads_alone_still_move_tasks_along(sim):
     vpc = sim.ec2.describe_vpcs()["Vpcs"][0]["VpcId"]
     subnet = sim.ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["Subnets"][0]["SubnetId"]
     sim.ecs.create_service(cluster="leituras", serviceName="web", taskDefinition="web", desiredCount=2,
-                           launchType="FARGATE", networkConfiguration={"awsvpcConfiguration": {"subnets": [subnet]}})
+                           launchType="FARGATE", networkConfiguration={"awsvpcConfiguration": {
+                               "subnets": [subnet], "assignPublicIp": "ENABLED"}})
     deadline = time.monotonic() + 30
     running = 0
     while time.monotonic() < deadline and running < 2:

@@ -7,7 +7,7 @@ import base64
 import re
 from typing import Any
 
-from ecslab.behaviour import messages, placement, tasks
+from ecslab.behaviour import failures, messages, placement, tasks
 from ecslab.behaviour.state import InstanceSim
 from ecslab.behaviour.world import World
 
@@ -87,6 +87,8 @@ def _register(world: World, instance: Any, record: InstanceSim, at: float) -> No
     cluster = world.ecs.clusters.get(record.cluster)
     if cluster is None or cluster.status != "ACTIVE":
         return  # the agent keeps retrying until the cluster exists
+    if not failures.instance_reaches_ecs(world, instance):
+        return  # no route to the ECS endpoints: the instance runs and never shows up (retried at every pass)
     ci = world.ecs.register_container_instance(cluster.name, instance.id)
     describe(world, ci, instance, at)
     record.registered = True

@@ -11,6 +11,7 @@ from moto.ecs.models import CapacityProvider
 from ecslab.behaviour import agent, capacity, messages, scheduler, tasks, validation
 from ecslab.behaviour.clock import clock
 from ecslab.behaviour.launch import LaunchRequest, launch
+from ecslab.behaviour.rules import circuit_breaker
 from ecslab.behaviour.world import World
 
 NOT_IDEMPOTENT = "Creation of service was not idempotent."
@@ -227,8 +228,10 @@ def describe_service_settings(service: Any, params: dict[str, Any], minimum: int
     service.capacity_provider_strategy = strategy or None
     service.placement_strategy = scheduler.sim(service).placement_strategy or None
     service.placement_constraints = scheduler.sim(service).placement_constraints or None
+    breaker = circuit_breaker_of(params.get("deploymentConfiguration"))
+    scheduler.sim(service).circuit_breaker = breaker
     service.deployment_configuration = {
-        "deploymentCircuitBreaker": {"enable": False, "rollback": False},
+        "deploymentCircuitBreaker": breaker,
         "maximumPercent": maximum,
         "minimumHealthyPercent": minimum,
     }
@@ -242,6 +245,25 @@ def describe_service_settings(service: Any, params: dict[str, Any], minimum: int
     service.enable_ecs_managed_tags = bool(params.get("enableECSManagedTags"))
     service.enable_execute_command = bool(params.get("enableExecuteCommand"))
     service.created_by = f"arn:aws:iam::{service._account_id}:root"
+
+
+def circuit_breaker_of(configuration: dict[str, Any] | None) -> dict[str, Any]:
+    """deploymentCircuitBreaker as AWS shows it: enable and rollback, off unless asked for."""
+    given = (configuration or {}).get("deploymentCircuitBreaker") or {}
+    breaker = {"enable": bool(given.get("enable")), "rollback": bool(given.get("rollback"))}
+    if given.get("resetOnHealthyTask") is not None:
+        breaker["resetOnHealthyTask"] = bool(given["resetOnHealthyTask"])
+    threshold = given.get("thresholdConfiguration")
+    if threshold is not None:
+        if threshold.get("type") not in circuit_breaker.TYPES:
+            raise InvalidParameterException(
+                f"thresholdConfiguration.type must be one of {', '.join(circuit_breaker.TYPES)}.")
+        value = threshold.get("value")
+        high = 200 if threshold["type"] == "COUNT" else 100
+        if not isinstance(value, int) or not 1 <= value <= high:
+            raise InvalidParameterException(f"thresholdConfiguration.value must be between 1 and {high}.")
+        breaker["thresholdConfiguration"] = {"type": threshold["type"], "value": value}
+    return breaker
 
 
 def update_service(backend: Any, params: dict[str, Any]) -> Any:
@@ -273,6 +295,9 @@ def update_service(backend: Any, params: dict[str, Any]) -> Any:
         service.deployment_configuration.update(
             {"minimumHealthyPercent": record.minimum_healthy_percent, "maximumPercent": record.maximum_percent}
         )
+        if "deploymentCircuitBreaker" in params["deploymentConfiguration"]:
+            record.circuit_breaker = circuit_breaker_of(params["deploymentConfiguration"])
+            service.deployment_configuration["deploymentCircuitBreaker"] = record.circuit_breaker
     if params.get("desiredCount") is not None:
         service.desired_count = int(params["desiredCount"])
     if params.get("placementStrategy") is not None:

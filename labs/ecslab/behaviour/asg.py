@@ -41,6 +41,8 @@ def launch_instances(original: Any, group: Any, count_needed: int, propagated_ta
             placement=ec2.get_subnet(subnet).availability_zone if subnet else random.choice(group.availability_zones),
             launch_config=group.launch_config, launch_template=_template_ref(group),
             is_instance_type_default=False, subnet_id=subnet,
+            # None: the subnet's MapPublicIpOnLaunch decides, as on AWS (moto's default is no public IP)
+            associate_public_ip=group.launch_config.associate_public_ip_address if group.launch_config else None,
         )
         for instance in reservation.instances:
             instance.lifecycle = "spot" if spot else None

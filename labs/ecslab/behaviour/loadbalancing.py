@@ -6,8 +6,11 @@ from typing import Any
 
 from moto.elbv2 import elbv2_backends
 
-from ecslab.behaviour import messages, state
+from ecslab.behaviour import failures, messages, state, tasks, views
+from ecslab.behaviour.clock import clock
 from ecslab.behaviour.events import post_event
+from ecslab.behaviour.rules import target_health
+from ecslab.behaviour.world import World, world_of
 
 DEFAULT_DEREGISTRATION_DELAY = 300
 
@@ -85,3 +88,74 @@ def drain(task: Any, at: float) -> float:
             post_event(service, messages.deregistered_targets(service.name, 1, group_arn), at)
     record.targets = []
     return float(delay)
+
+
+# --- health --------------------------------------------------------------------------------------------------------
+
+
+def _owner(world: World, group_arn: str, target_id: str) -> Any:
+    """The task whose target this is (registered by the simulation), or None."""
+    for cluster_tasks in world.ecs.tasks.values():
+        for task in cluster_tasks.values():
+            record = state.get(task)
+            if record and any(arn == group_arn and t["Id"] == target_id for arn, t in record.targets):
+                return task
+    return None
+
+
+def _verdict(world: World, elbv2: Any, group: Any, task: Any, target: dict[str, Any]) -> tuple:
+    port = int(target.get("Port") or group.port or 80)
+    check = views.health_check(group, port)
+    return check, target_health.outcome(check, failures.target_view(world, elbv2, group, task, target))
+
+
+def health_for(original: Any, group: Any, target: dict[str, Any], ec2_backend: Any) -> Any:
+    """moto's FakeTargetGroup.health_for, with the simulated checks for the simulation's own targets."""
+    answer = original(group, target, ec2_backend)
+    if answer.status != "healthy" or not group.load_balancer_arns:  # no load balancer: nothing checks it
+        return answer
+    world = world_of(ec2_backend.account_id, ec2_backend.region_name)
+    task = _owner(world, group.arn, target["Id"])
+    record = state.get(task) if task is not None else None
+    if record is None or record.running_at is None:
+        return answer
+    elbv2 = elbv2_backends[ec2_backend.account_id][ec2_backend.region_name]
+    registered = group.targets.get(target["Id"], target)
+    check, result = _verdict(world, elbv2, group, task, registered)
+    since = clock().now() - record.running_at
+    answer.status, answer.reason, answer.description = (
+        result if since >= target_health.decided_after(check, result) else target_health.INITIAL)
+    return answer
+
+
+def check_targets(world: World, at: float) -> None:
+    """ECS stops a service task whose target is unhealthy once the health check grace period is over."""
+    elbv2 = elbv2_backends[world.ecs.account_id][world.ecs.region_name]
+    for cluster_tasks in world.ecs.tasks.values():
+        for task in list(cluster_tasks.values()):
+            record = state.get(task)
+            if record is None or not record.targets or record.running_at is None or task.desired_status != "RUNNING":
+                continue
+            record.health_due = None
+            service = _service(task)
+            for group_arn, target in record.targets:
+                group = elbv2.target_groups.get(group_arn)
+                if group is None or service is None or not group.load_balancer_arns:
+                    continue
+                check, result = _verdict(world, elbv2, group, task, target)
+                if result[0] == "healthy":
+                    record.unhealthy_since.pop(group_arn, None)
+                    continue
+                since = record.unhealthy_since.setdefault(
+                    group_arn, max(at, record.running_at + target_health.decided_after(check, result)))
+                grace = float(getattr(service, "health_check_grace_period_seconds", None) or 0)
+                due = max(since, record.running_at + grace)
+                if at < due:
+                    record.health_due = due if record.health_due is None else min(record.health_due, due)
+                    continue
+                port = int(target.get("Port") or 0)
+                post_event(service, messages.unhealthy_target(service.name, task.id, port, group_arn, result[2]), at)
+                if tasks.request_stop(task, at, messages.elb_health_failed(group_arn), messages.STOP_SCHEDULER):
+                    record.failed = True
+                record.health_due = None
+                break

@@ -6,6 +6,7 @@ import ipaddress
 from typing import Any
 
 from moto.ec2 import ec2_backends
+from moto.ec2.utils import random_public_ip
 
 _next_ip: str | None = None  # handed to moto's Task constructor through the patched random_private_ip
 
@@ -75,3 +76,20 @@ def release_task_eni(task: Any, eni_id: str | None) -> None:
 def choose_subnet(subnets: list[str], load_by_subnet: dict[str, int]) -> str:
     """The subnet (of those given) holding the fewest of the group's tasks; ties go to the order given."""
     return min(subnets, key=lambda subnet: (load_by_subnet.get(subnet, 0), subnets.index(subnet)))
+
+
+def default_vpc(original: Any, backend: Any) -> Any:
+    """The default VPC as AWS makes it: an internet gateway and a main route table with 0.0.0.0/0 to it (its default
+    subnets map public IPs on launch), so that AWS's own tutorials reach the internet there."""
+    vpc = original(backend)
+    gateway = backend.create_internet_gateway()
+    backend.attach_internet_gateway(gateway.id, vpc.id)
+    for table in backend.route_tables.values():
+        if table.vpc_id == vpc.id and table.main_association_id is not None:
+            backend.create_route(table.id, "0.0.0.0/0", gateway_id=gateway.id)
+    return vpc
+
+
+def assign_public_ip(eni: Any) -> None:
+    """assignPublicIp=ENABLED: the task's ENI gets a public IPv4 address (DescribeNetworkInterfaces' Association)."""
+    eni.public_ip = random_public_ip()

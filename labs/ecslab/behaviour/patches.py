@@ -31,9 +31,11 @@ from moto.ec2.models.core import TaggedEC2Resource
 from moto.ec2.models.elastic_network_interfaces import NetworkInterface
 from moto.ec2.models.nat_gateways import NatGatewayBackend
 from moto.ec2.models.tags import TagBackend
+from moto.ec2.models.vpcs import VPCBackend
 from moto.ec2.responses.launch_templates import LaunchTemplates
 from moto.ecs.models import EC2ContainerServiceBackend
 from moto.ecs.responses import DESCRIBE_TASKS_TAGS, EC2ContainerServiceResponse
+from moto.elbv2.models import FakeTargetGroup
 from moto.iam.responses import IamResponse
 
 from ecslab.behaviour import (
@@ -41,6 +43,8 @@ from ecslab.behaviour import (
     api,
     asg,
     autoscaling,
+    loadbalancing,
+    nat,
     network,
     scheduled,
     service_deployments,
@@ -597,6 +601,16 @@ PATCHES: tuple[Patch, ...] = (
     Patch(CloudWatchBackend, "set_alarm_state",
           "(self, alarm_name: str, reason: str, reason_data: str, state_value: str) -> None",
           _wrap(alarms.set_alarm_state), "history, and the new state's scaling actions run"),
+    Patch(VPCBackend, "create_default_vpc", "(self) -> moto.ec2.models.vpcs.VPC", _wrap(network.default_vpc),
+          "the default VPC had no internet gateway nor a route to one (AWS's tutorials failed there)"),
+    Patch(NatGatewayBackend, "create_nat_gateway",
+          "(self, subnet_id: str, allocation_id: str, tags: dict[str, str] | None = None, "
+          "connectivity_type: str = 'public') -> moto.ec2.models.nat_gateways.NatGateway",
+          _wrap(nat.created), "available at once; on AWS a NAT gateway is pending for a while"),
+    Patch(FakeTargetGroup, "health_for",
+          "(self, target: dict[str, typing.Any], ec2_backend: moto.ec2.models.EC2Backend) "
+          "-> moto.elbv2.models.FakeHealthStatus",
+          _wrap(loadbalancing.health_for), "every target healthy at once; now the simulated health checks"),
     Patch(ecs_models, "random_private_ip", "(cidr: str | None = None, ipv6: bool = False) -> str",
           _replace(_no_ip), "moto.ecs.models.Task.__init__ gives the task ENI a random 10.x address"),
     Patch(TagBackend, "describe_tags", "(self, filters: dict[str, list[str]] | None = None) -> list[dict[str, str]]",

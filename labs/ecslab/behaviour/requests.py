@@ -20,17 +20,16 @@ from ecslab.endpoints import RESET_PATH
 READ_PREFIXES = ("Describe", "List", "Get")
 
 # Writes the simulation never reads at the moment they happen: nothing in it waits on IAM, logs, parameters,
-# identities or images, and a network or a task definition is read only when a later pass launches something, so
-# a pass run later sees the same thing. (By the signing name in the call's credential scope.)
+# identities or images, and a task definition or a new, empty piece of network is read only when a later pass
+# launches something, so a pass run later sees the same thing. Routes, gateways and security group rules are not
+# here: they decide whether a waiting instance registers and whether a target is healthy, which a pass notices.
+# (By the signing name in the call's credential scope.)
 OUTSIDE_SIMULATION = ("iam", "logs", "ssm", "sts", "ecr")
 SET_UP_ONLY = {
     "ec2": {
         "CreateVpc", "DeleteVpc", "ModifyVpcAttribute", "CreateSubnet", "DeleteSubnet", "ModifySubnetAttribute",
-        "CreateRouteTable", "DeleteRouteTable", "CreateRoute", "DeleteRoute", "ReplaceRoute", "AssociateRouteTable",
-        "DisassociateRouteTable", "CreateInternetGateway", "DeleteInternetGateway", "AttachInternetGateway",
-        "DetachInternetGateway", "CreateSecurityGroup", "DeleteSecurityGroup", "AuthorizeSecurityGroupIngress",
-        "AuthorizeSecurityGroupEgress", "RevokeSecurityGroupIngress", "RevokeSecurityGroupEgress",
-        "AllocateAddress", "ReleaseAddress", "CreateNatGateway", "DeleteNatGateway", "CreateTags", "DeleteTags",
+        "CreateRouteTable", "CreateInternetGateway", "CreateSecurityGroup", "DeleteSecurityGroup",
+        "AllocateAddress", "ReleaseAddress", "CreateTags", "DeleteTags",
     },
     "ecs": {"RegisterTaskDefinition", "DeregisterTaskDefinition", "TagResource", "UntagResource"},
 }
@@ -42,7 +41,7 @@ SET_UP_ONLY = {
 UNSEEN_BY_SIMULATION = {
     "ec2": {
         "DescribeVpcs", "DescribeVpcAttribute", "DescribeRouteTables", "DescribeSecurityGroups",
-        "DescribeSecurityGroupRules", "DescribeInternetGateways", "DescribeNatGateways", "DescribeAvailabilityZones",
+        "DescribeSecurityGroupRules", "DescribeInternetGateways", "DescribeAvailabilityZones",
         "DescribeRegions", "DescribeLaunchTemplates", "DescribeLaunchTemplateVersions", "DescribeImages",
         "DescribeKeyPairs",
     },

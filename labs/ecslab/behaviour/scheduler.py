@@ -8,7 +8,16 @@ from typing import Any
 
 from moto.moto_api._internal import mock_random
 
-from ecslab.behaviour import messages, placement, state, tasks, validation
+from ecslab.behaviour import (
+    deployments,
+    messages,
+    placement,
+    service_deployments,
+    state,
+    task_protection,
+    tasks,
+    validation,
+)
 from ecslab.behaviour.clock import clock
 from ecslab.behaviour.events import post_event
 from ecslab.behaviour.launch import LaunchRequest, launch
@@ -29,7 +38,7 @@ def sim(service: Any) -> ServiceSim:
     return record
 
 
-def new_deployment(service: Any, at: float) -> dict[str, Any]:
+def new_deployment(service: Any, at: float, rollback_of: str | None = None) -> dict[str, Any]:
     """A PRIMARY deployment for the service's current task definition; older ones become ACTIVE."""
     deployment_id = f"ecs-svc/{mock_random.randint(10**18, 10**19 - 1)}"
     record = sim(service)
@@ -60,9 +69,27 @@ def new_deployment(service: Any, at: float) -> dict[str, Any]:
         deployment["platformFamily"] = "Linux"
     if service.network_configuration:
         deployment["networkConfiguration"] = service.network_configuration
+    if rollback_of is not None:
+        deployment["rolloutStateReason"] = messages.circuit_breaker_rolling_back(rollback_of)
     service.deployments.insert(0, deployment)
     record.steady = False
+    service_deployments.opened(service, deployment, at, rollback_of=rollback_of)
     return deployment
+
+
+def roll_back(service: Any, failed_id: str, target: dict[str, Any], at: float) -> None:
+    """Back to the configuration of the deployment `target` (a history entry): a new PRIMARY deployment."""
+    service.task_definition = target["revision"]["taskDefinition"]
+    post_event(service, messages.rolling_back(service.name, target["id"]), at)
+    new_deployment(service, at, rollback_of=failed_id)
+
+
+def next_retry(world: World, after: float) -> float | None:
+    """When a throttled service launches again."""
+    times = [record.retry_at for service in world.ecs.services.values()
+             if (record := state.get(service)) is not None and record.retry_at > after]
+    return min(times) if times else None
+
 
 
 def service_tasks(world: World, service: Any) -> list[Any]:
@@ -102,6 +129,7 @@ def converge(world: World, service: Any, at: float, known_tasks: list[Any] | Non
     if record.quiet is not None and record.quiet == _inputs(world, service, record, all_tasks, draining):
         return  # nothing it reads changed since a converge that only refreshed: this one would do nothing either
     cluster = world.ecs.clusters.get(service.cluster_name)
+    deployments.account(service, all_tasks, at, roll_back)
     primary = service.deployments[0]
     desired = 0 if service.status == "DRAINING" else service.desired_count
     primary["desiredCount"] = desired
@@ -114,19 +142,22 @@ def converge(world: World, service: Any, at: float, known_tasks: list[Any] | Non
     excess: list[Any] = []
 
     if len(keepers) > desired:
-        excess = sorted(keepers, key=_not_running_first)[: len(keepers) - desired]
+        candidates = [t for t in keepers if not task_protection.is_protected(t, at)]
+        excess = sorted(candidates, key=_not_running_first)[: len(keepers) - desired]
         stopped += [t for t in excess if tasks.request_stop(t, at, messages.scaling_activity(primary["id"]),
                                                            messages.STOP_SCHEDULER)]
         keepers = [t for t in keepers if t not in excess]
 
     room = min(desired - len(keepers), ceiling - len(keepers) - len(leavers))
     started: list[Any] = []
-    if room > 0 and cluster is not None:
+    if room > 0 and cluster is not None and deployments.may_launch(service, at):
         started = _start(world, service, cluster, primary, room, alive, at)
 
     healthy = sum(1 for t in keepers + leavers if state.status(t) == "RUNNING")
     stoppable = healthy - floor
     for task in sorted(leavers, key=_not_running_first):
+        if task_protection.is_protected(task, at):
+            continue
         if state.status(task) != "RUNNING" or stoppable > 0:
             reason = messages.scaling_activity(task.started_by if task.started_by else primary["id"])
             if tasks.request_stop(task, at, reason, messages.STOP_SCHEDULER):
@@ -260,11 +291,15 @@ def refresh(world: World, service: Any, at: float, all_tasks: list[Any] | None =
         return
     done = len(service.deployments) == 1 and primary["runningCount"] == primary["desiredCount"] \
         and primary["pendingCount"] == 0
-    if done and primary["rolloutState"] != "COMPLETED":
+    if done and primary["rolloutState"] == "IN_PROGRESS":
         primary["rolloutState"] = "COMPLETED"
         primary["rolloutStateReason"] = messages.rollout_completed(primary["id"])
         primary["updatedAt"] = tasks.ts(at)
         post_event(service, messages.deployment_completed(service.name, primary["id"]), at)
+        item = service_deployments.entry(service, primary["id"])
+        rollback = item is not None and item["rollbackOf"] is not None
+        service_deployments.closed(service, primary["id"], "ROLLBACK_SUCCESSFUL" if rollback else "SUCCESSFUL",
+                                   None, at)
     steady = done and service.running_count == service.desired_count and service.status == "ACTIVE"
     if steady and not record.steady:
         post_event(service, messages.steady_state(service.name), at)

@@ -17,7 +17,21 @@ from __future__ import annotations
 import sys
 import traceback
 
-from ecslab.behaviour import agent, alarms, asg, managed_scaling, metrics, placement, scheduled, scheduler, spot, tasks
+from ecslab.behaviour import (
+    agent,
+    alarms,
+    asg,
+    loadbalancing,
+    managed_scaling,
+    metrics,
+    nat,
+    placement,
+    scheduled,
+    scheduler,
+    spot,
+    task_protection,
+    tasks,
+)
 from ecslab.behaviour.clock import clock
 from ecslab.behaviour.state import status as task_status
 from ecslab.behaviour.world import World, worlds
@@ -51,15 +65,19 @@ def next_event(world: World, after: float) -> float | None:
     """The earliest pending event: any task step that is due (steps always make progress), or an agent
     registration, Spot termination, managed scaling decision or metrics minute later than `after` (earlier
     registrations are retried by every converge)."""
-    times = [
-        record.next_at
-        for cluster_tasks in world.ecs.tasks.values()
-        for task in cluster_tasks.values()
-        if (record := tasks.sim(task)).next_at is not None
-    ]
+    times = []
+    for cluster_tasks in world.ecs.tasks.values():
+        for task in cluster_tasks.values():
+            record = tasks.sim(task)
+            if record.next_at is not None:
+                times.append(record.next_at)
+            if record.health_due is not None and record.health_due > after:
+                times.append(record.health_due)
     for upcoming in (agent.next_registration(world, after), spot.next_termination(world, after),
                      managed_scaling.next_decision(world, after), metrics.next_tick(world, after),
-                     scheduled.next_run(world, after), scheduler.next_problem_report(world, after)):
+                     scheduled.next_run(world, after), scheduler.next_problem_report(world, after),
+                     nat.next_available(world, after), scheduler.next_retry(world, after),
+                     task_protection.next_expiry(world, after)):
         if upcoming is not None:
             times.append(upcoming)
     return min(times) if times else None
@@ -79,7 +97,7 @@ def reconcile_world(world: World, now: float) -> None:
             for task in list(cluster_tasks.values()):
                 record = tasks.sim(task)
                 if record.next_at is not None and record.next_at <= at:
-                    tasks.advance(task, at)
+                    tasks.advance(task, at, world)
         if metrics.due(world, at):
             metrics.publish(world, at)
             alarms.evaluate(world, at)
@@ -100,6 +118,8 @@ def converge(world: World, at: float) -> None:
     agent.sync(world, at)
     asg.replace_terminated(world)
     managed_scaling.place_waiting(world, at)
+    nat.make_available(world, at)
+    loadbalancing.check_targets(world, at)
     by_service = scheduler.tasks_by_service(world)  # a service's converge only adds tasks of its own
     for service in list(world.ecs.services.values()):
         try:

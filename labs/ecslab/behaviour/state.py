@@ -21,6 +21,15 @@ class TaskSim:
     stop_requested_at: float | None = None
     awaiting_capacity: bool = False  # PROVISIONING until its capacity provider's ASG brings an instance
     targets: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # (target group ARN, target)
+    running_at: float | None = None  # when the task reached RUNNING
+    fate: list[Any] = field(default_factory=list)  # failures.ContainerFate: what its containers will do
+    exited: set[str] = field(default_factory=set)  # containers whose process has ended
+    judged: set[str] = field(default_factory=set)  # containers whose health check has decided
+    health_due: float | None = None  # when ECS stops it for failing its load balancer health checks
+    unhealthy_since: dict[str, float] = field(default_factory=dict)  # target group ARN -> first seen unhealthy
+    failed: bool = False  # stopped by a failure the deployment circuit breaker counts
+    counted: bool = False  # its failure was counted by the scheduler's retry throttle
+    protected_until: float | None = None  # UpdateTaskProtection: not stopped by scale-in until then
 
 
 @dataclass
@@ -38,6 +47,11 @@ class ServiceSim:
     load_cpu: float | None = None  # the service's CPU load (%) set through /ecslab/carga; None: the default load
     load_tasks: int = 1  # the desired count when the load was set: the load spreads over the running tasks
     load_until: float | None = None  # back to the default load then (None: until changed)
+    circuit_breaker: dict[str, Any] = field(default_factory=dict)  # deploymentCircuitBreaker as the caller set it
+    history: list[dict[str, Any]] = field(default_factory=list)  # service deployments, oldest first
+    failures_in_a_row: int = 0  # tasks that failed to start since one ran: the scheduler's retry throttle
+    breaker_reset_at: dict[str, float] = field(default_factory=dict)  # deployment id -> last task proven healthy
+    retry_at: float = -1e18  # the throttled scheduler launches again then
 
 
 @dataclass

@@ -11,8 +11,9 @@ from typing import Any
 from moto.ecs.models import Container, Task
 from moto.moto_api._internal import mock_random
 
-from ecslab.behaviour import loadbalancing, network, state
+from ecslab.behaviour import failures, loadbalancing, messages, network, state
 from ecslab.behaviour.clock import clock
+from ecslab.behaviour.events import post_event
 from ecslab.behaviour.state import TaskSim
 
 # Simulated seconds spent in each state (AWS: Fargate takes roughly 30-60 s to start a small task).
@@ -104,6 +105,9 @@ def create_task(
     eni = network.task_eni(backend, task)
     if eni is not None:
         availability_zone = eni.subnet.availability_zone
+        config = (network_configuration or {}).get("awsvpcConfiguration") or {}
+        if launch_type == "FARGATE" and config.get("assignPublicIp") == "ENABLED":
+            network.assign_public_ip(eni)
     task.availability_zone = availability_zone
     task.containers = build_containers(task, task_definition, eni, container_instance, host_ports or [])
     state.put(
@@ -210,19 +214,22 @@ def enter_pending(task: Task, at: float) -> None:
 def set_containers(task: Task, status: str, exit_code: int | None = None) -> None:
     for container in task.containers:
         container.last_status = status
-        if exit_code is not None:
+        if exit_code is not None and container.exitCode is None:
             container.exitCode = exit_code
         if status == "RUNNING":
             container.runtime_id = f"{task.id}-{mock_random.get_random_hex(10)}"
             container.health_status = "UNKNOWN"
 
 
-def advance(task: Task, at: float) -> None:
+def advance(task: Task, at: float, world: Any = None) -> None:
     """Take the task's next lifecycle step (its `next_at` has come)."""
     record = sim(task)
     record.next_at = None
     task.version = getattr(task, "version", 1) + 1
     if task.desired_status == ALIVE:
+        if task.last_status == "RUNNING":
+            _running_events(world, task, record, at)
+            return
         steps = STARTING_AWSVPC if is_awsvpc(task) else STARTING_HOST
         names = [name for name, _ in steps]
         index = names.index(task.last_status) if task.last_status in names else len(names)
@@ -231,12 +238,19 @@ def advance(task: Task, at: float) -> None:
             record.next_at = at + steps[index + 1][1]
             if task.last_status == "PENDING":
                 enter_pending(task, at)
-        else:
-            task.last_status = "RUNNING"
-            task.pull_stopped_at = ts(at)
-            task.started_at = ts(at)
-            set_containers(task, "RUNNING")
-            loadbalancing.register(task, at)
+            return
+        failure = failures.start_failure(world, task) if world is not None else None
+        if failure is not None:
+            fail(task, at, failure)
+            return
+        task.last_status = "RUNNING"
+        task.pull_stopped_at = ts(at)
+        task.started_at = ts(at)
+        set_containers(task, "RUNNING")
+        record.running_at = at
+        record.fate = failures.fates(failures.definitions(world, task)) if world is not None else []
+        record.next_at = failures.next_running_event(record)
+        loadbalancing.register(task, at)
         return
     if record.targets:
         task.last_status = "DEACTIVATING"
@@ -259,6 +273,45 @@ def advance(task: Task, at: float) -> None:
             task.execution_stopped_at = ts(at)
         return
     finish_stop(task, at)
+
+
+def fail(task: Task, at: float, failure: failures.Failure) -> None:
+    """The task cannot go on: its containers stop as the failure says, and ECS stops the task with its reason."""
+    for container in task.containers:
+        if failure.exit_codes and container.name in failure.exit_codes:
+            container.exitCode = failure.exit_codes[container.name]
+        if failure.container_reason:
+            container.reason = failure.container_reason
+    set_containers(task, "STOPPED")
+    if request_stop(task, at, failure.reason, failure.code):
+        sim(task).failed = True
+
+
+def _running_events(world: Any, task: Task, record: TaskSim, at: float) -> None:
+    """Containers whose process ends or whose health check decides now."""
+    by_name = {container.name: container for container in task.containers}
+    for fate in record.fate:
+        container = by_name.get(fate.name)
+        if container is None:
+            continue
+        if fate.ends_after is not None and fate.name not in record.exited and record.running_at + fate.ends_after <= at:
+            record.exited.add(fate.name)
+            container.last_status, container.exitCode = "STOPPED", fate.exit_code
+            if fate.essential:
+                stopped = request_stop(task, at, messages.ESSENTIAL_CONTAINER_EXITED, messages.STOP_ESSENTIAL_EXITED)
+                record.failed = stopped and fate.exit_code != 0
+        if fate.health is not None and fate.name not in record.judged and record.running_at + fate.health.after <= at:
+            record.judged.add(fate.name)
+            container.health_status = "HEALTHY" if fate.health.healthy else "UNHEALTHY"
+    task.health_status = failures.task_health(record.fate, record.judged)
+    if task.desired_status == ALIVE and record.service_key and failures.unhealthy_essential(record.fate, record.judged):
+        if request_stop(task, at, messages.CONTAINER_HEALTH_FAILED, messages.STOP_SCHEDULER):
+            record.failed = True
+            service = task._backend.services.get(record.service_key)
+            if service is not None:
+                post_event(service, messages.failed_container_health(service.name, task.id), at)
+    if task.desired_status == ALIVE:
+        record.next_at = failures.next_running_event(record)
 
 
 def finish_stop(task: Task, at: float) -> None:
