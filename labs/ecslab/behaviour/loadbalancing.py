@@ -138,6 +138,7 @@ def check_targets(world: World, at: float) -> None:
                 continue
             record.health_due = None
             service = _service(task)
+            healthy_at = record.running_at
             for group_arn, target in record.targets:
                 group = elbv2.target_groups.get(group_arn)
                 if group is None or service is None or not group.load_balancer_arns:
@@ -145,7 +146,10 @@ def check_targets(world: World, at: float) -> None:
                 check, result = _verdict(world, elbv2, group, task, target)
                 if result[0] == "healthy":
                     record.unhealthy_since.pop(group_arn, None)
+                    if healthy_at is not None:
+                        healthy_at = max(healthy_at, record.running_at + target_health.decided_after(check, result))
                     continue
+                healthy_at = None
                 since = record.unhealthy_since.setdefault(
                     group_arn, max(at, record.running_at + target_health.decided_after(check, result)))
                 grace = float(getattr(service, "health_check_grace_period_seconds", None) or 0)
@@ -159,3 +163,10 @@ def check_targets(world: World, at: float) -> None:
                     record.failed = True
                 record.health_due = None
                 break
+            record.healthy_at = healthy_at
+
+
+def in_service(task: Any, at: float) -> bool:
+    """ECS counts a task behind a load balancer only once its targets pass their health checks."""
+    record = state.get(task)
+    return record is None or not record.targets or (record.healthy_at is not None and record.healthy_at <= at)

@@ -10,6 +10,7 @@ from moto.moto_api._internal import mock_random
 
 from ecslab.behaviour import (
     deployments,
+    loadbalancing,
     messages,
     placement,
     service_deployments,
@@ -126,7 +127,7 @@ def converge(world: World, service: Any, at: float, known_tasks: list[Any] | Non
         if ci.status != "ACTIVE"
     }
     all_tasks = service_tasks(world, service) if known_tasks is None else known_tasks
-    if record.quiet is not None and record.quiet == _inputs(world, service, record, all_tasks, draining):
+    if record.quiet is not None and record.quiet == _inputs(world, service, record, all_tasks, draining, at):
         return  # nothing it reads changed since a converge that only refreshed: this one would do nothing either
     cluster = world.ecs.clusters.get(service.cluster_name)
     deployments.account(service, all_tasks, at, roll_back)
@@ -170,20 +171,22 @@ def converge(world: World, service: Any, at: float, known_tasks: list[Any] | Non
     # Nothing to start, stop or move off an instance: what is left (refresh) gives the same result until an input
     # changes. A converge that tried to start tasks is never skipped (placement and its events depend on time).
     quiet = not excess and not leavers and room <= 0
-    record.quiet = _inputs(world, service, record, all_tasks, draining) if quiet else None
+    record.quiet = _inputs(world, service, record, all_tasks, draining, at) if quiet else None
 
 
 _DEPLOYMENT_KEYS = ("id", "status", "taskDefinition", "desiredCount", "runningCount", "pendingCount", "rolloutState")
 
 
-def _inputs(world: World, service: Any, record: ServiceSim, all_tasks: list[Any], draining: set[str]) -> tuple:
+def _inputs(world: World, service: Any, record: ServiceSim, all_tasks: list[Any], draining: set[str],
+            at: float) -> tuple:
     """Everything converge reads and refresh writes, for a service with nothing to start or stop."""
     return (
         service.status, service.desired_count, service.running_count, service.pending_count,
         service.cluster_name in world.ecs.clusters, frozenset(draining),
         record.minimum_healthy_percent, record.maximum_percent, record.steady,
         tuple(tuple(d.get(k) for k in _DEPLOYMENT_KEYS) for d in service.deployments),
-        tuple((t.id, t.desired_status, state.status(t), t.started_by, t.container_instance_arn) for t in all_tasks),
+        tuple((t.id, t.desired_status, state.status(t), t.started_by, t.container_instance_arn,
+               loadbalancing.in_service(t, at)) for t in all_tasks),
     )
 
 
@@ -290,7 +293,8 @@ def refresh(world: World, service: Any, at: float, all_tasks: list[Any] | None =
         service.status = "INACTIVE"
         return
     done = len(service.deployments) == 1 and primary["runningCount"] == primary["desiredCount"] \
-        and primary["pendingCount"] == 0
+        and primary["pendingCount"] == 0 and all(loadbalancing.in_service(t, at) for t in all_tasks
+                                                 if tasks.is_alive(t) and t.started_by == primary["id"])
     if done and primary["rolloutState"] == "IN_PROGRESS":
         primary["rolloutState"] = "COMPLETED"
         primary["rolloutStateReason"] = messages.rollout_completed(primary["id"])

@@ -71,8 +71,9 @@ def next_event(world: World, after: float) -> float | None:
             record = tasks.sim(task)
             if record.next_at is not None:
                 times.append(record.next_at)
-            if record.health_due is not None and record.health_due > after:
-                times.append(record.health_due)
+            for due in (record.health_due, record.healthy_at):
+                if due is not None and due > after:
+                    times.append(due)
     for upcoming in (agent.next_registration(world, after), spot.next_termination(world, after),
                      managed_scaling.next_decision(world, after), metrics.next_tick(world, after),
                      scheduled.next_run(world, after), scheduler.next_problem_report(world, after),

@@ -26,6 +26,7 @@ class TaskSim:
     exited: set[str] = field(default_factory=set)  # containers whose process has ended
     judged: set[str] = field(default_factory=set)  # containers whose health check has decided
     health_due: float | None = None  # when ECS stops it for failing its load balancer health checks
+    healthy_at: float | None = None  # when its load balancer targets pass their checks (None: not yet known)
     unhealthy_since: dict[str, float] = field(default_factory=dict)  # target group ARN -> first seen unhealthy
     failed: bool = False  # stopped by a failure the deployment circuit breaker counts
     counted: bool = False  # its failure was counted by the scheduler's retry throttle
