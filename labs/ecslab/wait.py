@@ -22,7 +22,8 @@ def _all_tasks_running(ecs: Any, cluster: str, svc: dict[str, Any]) -> bool:
 
 def esperar_servico(cluster: str, servico: str, *, tempo: float | None = None,
                     sessao: Sessao | None = None) -> dict[str, Any] | None:
-    """Wait until the service is steady (one deployment, running == desired); returns its description."""
+    """Wait until the service is steady (one COMPLETED deployment, running == desired: behind a load balancer,
+    ECS completes a deployment once its targets are healthy); returns its description."""
     s = resolve(sessao)
     ecs = s.client("ecs")
     limit = DEFAULT_TIMEOUT[s.backend] if tempo is None else tempo
@@ -33,6 +34,7 @@ def esperar_servico(cluster: str, servico: str, *, tempo: float | None = None,
         found = ecs.describe_services(cluster=cluster, services=[servico])["services"]
         svc = found[0] if found else None
         if svc and svc["runningCount"] == svc["desiredCount"] and len(svc.get("deployments", [])) == 1 \
+                and svc["deployments"][0].get("rolloutState", "COMPLETED") == "COMPLETED" \
                 and _all_tasks_running(ecs, cluster, svc):
             print(f"✅ {svc['serviceName']}: {svc['runningCount']}/{svc['desiredCount']} tarefas em execução.")
             return svc
