@@ -34,6 +34,7 @@ _EXPORTS = {
     "registrar_definicao_tarefa": "ecslab.provision.cluster",
     "criar_capacidade_ec2": "ecslab.provision.ec2_capacity",
     "criar_perfis_iam": "ecslab.provision.iam",
+    "publicar_imagem": "ecslab.provision.images",
     "preparar_lab": "ecslab.provision.labs",
     "criar_rede": "ecslab.provision.network",
     "obter_rede": "ecslab.provision.network",
