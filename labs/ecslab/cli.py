@@ -171,7 +171,7 @@ def build_parser() -> argparse.ArgumentParser:
     inv.set_defaults(func=cmd_inventario)
 
     pre = sub.add_parser("preparar", help="monta tudo o que um laboratório cria (para pular etapas)")
-    pre.add_argument("lab", help="número do laboratório (01 a 04)")
+    pre.add_argument("lab", help="número do laboratório (01 a 05, ou 07: o ponto de partida dele)")
     pre.set_defaults(func=cmd_preparar)
 
     from ecslab.turma.cli import add_parser as add_turma  # ecslab turma ... (for instructors)

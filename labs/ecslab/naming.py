@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from ecslab.errors import ErroLab
 
@@ -14,6 +15,7 @@ LABS = {
     "04": "spot",
     "05": "escalabilidade",
     "06": "custos",
+    "07": "diagnóstico",
     "99": "limpeza",
 }
 TAG_ALUNO = "ecslab:aluno"
@@ -22,15 +24,19 @@ _NAME_RE = re.compile(r"^([a-z0-9]+)-(\d\d)-")
 
 
 def lab_id(lab: str | int) -> str:
-    """'1', 1, '01' or 'rede' -> '01'."""
+    """'1', 1, '01' or 'rede' -> '01' (a title matches with or without accents: 'diagnostico')."""
     text = str(lab).strip().lower()
     for key, title in LABS.items():
-        if text == title:
+        if _plain(text) == _plain(title):
             return key
     if text.isdigit() and f"{int(text):02d}" in LABS:
         return f"{int(text):02d}"
     valid = ", ".join(f"{k} ({v})" for k, v in LABS.items())
     raise ErroLab(f"Laboratório desconhecido: {lab!r}.", dica=f"Use um destes: {valid}.")
+
+
+def _plain(text: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFD", text) if not unicodedata.combining(ch))
 
 
 def name(aluno: str, lab: str, suffix: str) -> str:

@@ -47,7 +47,7 @@ def test_preparar(cli_env, emulator_port, aluno):
 
 
 def test_errors_are_portuguese_without_traceback(cli_env):
-    for args in (("verificar", "07"), ("limpar", "--lab", "xyz")):
+    for args in (("verificar", "08"), ("limpar", "--lab", "xyz")):
         result = run_cli(*args, env=cli_env)
         assert result.returncode == 2, args
         assert result.stderr.startswith("❌ ")

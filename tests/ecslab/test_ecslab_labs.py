@@ -58,7 +58,7 @@ def test_lab00_environment_checks_pass(sessao):
 
 
 def test_checks_do_not_create_anything(sessao):
-    for lab in ("00", "01", "02", "03", "04", "99"):
+    for lab in ("00", "01", "02", "03", "04", "07", "99"):
         executar(lab, sessao=sessao, espera=0)
     assert inventario(sessao=sessao) == {}
 
@@ -69,3 +69,17 @@ def test_lab99_reports_leftovers(sessao):
     assert not report["Nada restante em ec2"].ok
     assert "gateway-nat" in report["Nada restante em ec2"].detalhe
     assert report["Nada restante em ecs"].ok
+
+
+def test_lab07_build_is_where_the_lab_starts(sessao):
+    """`ecslab preparar 07` builds what lab 07 breaks (labs 02 and 03) and its repository, and breaks nothing:
+    the service is steady and every breakage's check still asks for the notebook's work, with a hint."""
+    first = preparar_lab("07", sessao=sessao)
+    before = _ids(inventario(sessao=sessao))
+    assert preparar_lab("07", sessao=sessao) == first
+    assert _ids(inventario(sessao=sessao)) == before
+    assert first["repositorio"].endswith(f"/{sessao.aluno}-07-web")
+    report = executar("07", sessao=sessao)
+    assert report.resultados[0].ok, report.tabela()
+    assert [r.ok for r in report.resultados[1:]] == [False] * 5, report.tabela()
+    assert all(r.dica for r in report.resultados[1:])

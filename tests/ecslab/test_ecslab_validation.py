@@ -99,8 +99,9 @@ def test_bad_spot_strategy(kwargs, fragment):
 
 def test_unknown_lab_backend_and_port(monkeypatch):
     assert lab_id("3") == "03" and lab_id("fargate") == "03"
+    assert lab_id("diagnostico") == lab_id("Diagnóstico") == lab_id(7) == "07"  # a title, with or without accents
     with pytest.raises(ErroLab, match="Laboratório desconhecido"):
-        lab_id("07")
+        lab_id("08")
     monkeypatch.setenv("ECSLAB_BACKEND", "azure")
     with pytest.raises(ErroLab, match="Backend desconhecido"):
         Config.from_env()

@@ -24,6 +24,7 @@ NOTEBOOKS = {
     "04": "04-spot.ipynb",
     "05": "05-escalabilidade.ipynb",
     "06": "06-custos.ipynb",
+    "07": "07-diagnostico.ipynb",
     "99": "99-limpeza.ipynb",
 }
 SECRET_PATTERNS = (

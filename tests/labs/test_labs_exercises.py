@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from labs_testutil import Emulator, output_text, read_notebook, replace_in_cell
+from labs_testutil import Emulator, output_text, read_notebook, replace_in_cell, run_cli
 
 from ecslab.checks.framework import executar
 from ecslab.decision import registrar_decisao
@@ -103,3 +103,41 @@ def test_lab99_leftovers_after_exercise(emulador: Emulator, novo_aluno):
     from ecslab.cleanup import limpar
 
     limpar(sessao=emulador.session(novo_aluno))
+
+
+def test_lab02_exercise_instance_registers_once_it_has_a_route(emulador: Emulator, novo_aluno):
+    nb = replace_in_cell(read_notebook("02"), "# ec2.create_route(RouteTableId=tabela_isolada",
+                         "ec2.create_route(RouteTableId=tabela_isolada")
+    out = output_text(emulador.execute(nb, novo_aluno))
+    assert "no cluster: nenhuma instância de contêiner" in out  # before the route
+    assert "no cluster: ACTIVE, agente conectado: True" in out  # after it
+    assert "(terminated)" in out
+    report = executar("02", sessao=emulador.session(novo_aluno), espera=5)
+    assert report.ok, report.tabela()
+
+
+def test_lab03_exercise_public_subnet_needs_a_public_ip(emulador: Emulator, novo_aluno):
+    assert "TaskFailedToStart" in output_text(emulador.run("03").first)  # as committed: DISABLED
+    nb = replace_in_cell(read_notebook("03"), 'IP_PUBLICO = "DISABLED"', 'IP_PUBLICO = "ENABLED"')
+    out = output_text(emulador.execute(nb, novo_aluno))
+    assert "assignPublicIp=ENABLED" in out and "RUNNING" in out and "Parei a tarefa" in out
+
+
+def test_lab07_exercise_security_group_times_out(emulador: Emulator, novo_aluno):
+    nb = replace_in_cell(read_notebook("07"), "# ec2.revoke_security_group_ingress(GroupId=rede.sg_tarefas, "
+                         "IpPermissions=REGRA)", "ec2.revoke_security_group_ingress(GroupId=rede.sg_tarefas, "
+                         "IpPermissions=REGRA)\necslab.aguardar(60)\nprint([a['TargetHealth'] for a in alvos()])")
+    out = output_text(emulador.execute(nb, novo_aluno))
+    assert "Target.Timeout" in out
+    assert "❌ 3. Caminho de verificação errado" in out
+    assert "→ Leia elbv2.describe_target_health" in out
+
+
+def test_lab07_checks_on_a_fresh_student(emulador: Emulator, novo_aluno):
+    """Nothing done yet: every check fails with its hint, none crashes (the CLI as a student types it)."""
+    done = run_cli("verificar", "07", "--espera", "0", env=emulador.env(novo_aluno))
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stdout + done.stderr
+    assert "0/6 verificações passaram." in done.stdout
+    assert done.stdout.count("❌") == 6 and done.stdout.count("   → ") == 6
+    assert f"o serviço {novo_aluno}-03-web (laboratório 03) não existe" in done.stdout

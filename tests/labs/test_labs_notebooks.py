@@ -87,9 +87,18 @@ def test_kernel_is_this_venv(emulador: Emulator, novo_aluno):
 
 # What each lab shows of ECS reacting (what the labs are about).
 ECS_REACTIONS = {
-    "02": ["agente conectado: True", "unable to place a task", "insufficient memory"],
-    "03": ["A API recusou: ClientException", "healthy", "Parei a tarefa", "has started 1 tasks"],
+    "02": ["agente conectado: True", "unable to place a task", "insufficient memory",
+           "no cluster: nenhuma instância de contêiner (ela não alcança a API do ECS)"],
+    "03": ["A API recusou: ClientException", "healthy", "Parei a tarefa", "has started 1 tasks",
+           "assignPublicIp=DISABLED", "stopCode:      TaskFailedToStart"],
     "04": ["Tarefas por provedor: {", "Your Spot Task was interrupted.", ": DRAINING"],
+    "07": ["stopCode:      TaskFailedToStart", "ResourceInitializationError: failed to validate logger args",
+           "CannotPullContainerError: pull image manifest has been retried", ":v9: not found",
+           "deployment failed: tasks failed to start.", "rolling back to deployment", "ROLLBACK_SUCCESSFUL",
+           "ECS deployment circuit breaker: tasks failed to start.", "ImageNotFoundException", "Push simulado",
+           "Target.ResponseCodeMismatch", "Health checks failed with these codes: [404]",
+           "Task failed ELB health checks in (target-group", "EssentialContainerExited", "exitCode 1",
+           "RESOURCE:MEMORY", "exitCode 0"],
 }
 
 

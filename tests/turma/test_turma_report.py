@@ -27,13 +27,14 @@ from ecslab.turma import QuadroTurma, alunos_vistos, relatorio_turma
 from ecslab.turma.roster import labs_by_student
 
 FINISHED, HALF, CLEANED, ABSENT = "rfabi", "rgil", "rdora", "rhugo"
-LABS = ["00", "01", "02", "03", "04", "05", "06", "99"]
+LABS = ["00", "01", "02", "03", "04", "05", "06", "07", "99"]
 EXPECTED = {
-    FINISHED: ["ok", "ok", "ok", "ok", "ok", "ok", "ok", "nao_iniciado"],
-    HALF: ["ok", "ok", "falha", "nao_iniciado", "nao_iniciado", "nao_iniciado", "nao_iniciado", "nao_iniciado"],
+    FINISHED: ["ok", "ok", "ok", "ok", "ok", "ok", "ok", "nao_iniciado", "nao_iniciado"],
+    HALF: ["ok", "ok", "falha", "nao_iniciado", "nao_iniciado", "nao_iniciado", "nao_iniciado", "nao_iniciado",
+           "nao_iniciado"],
     CLEANED: ["ok", "nao_iniciado", "nao_iniciado", "nao_iniciado", "nao_iniciado", "nao_iniciado", "nao_iniciado",
-              "ok"],
-    ABSENT: ["nao_iniciado"] * 8,
+              "nao_iniciado", "ok"],
+    ABSENT: ["nao_iniciado"] * 9,
 }
 WORKLOAD = {"cpu": 512, "memoria": 1024, "tarefas": 2, "tipo_instancia": "t3.medium", "tolera_interrupcao": False,
             "precisa_gpu": False}
@@ -97,7 +98,7 @@ def test_cells(classe, base):
     assert half.falhas and 0 < half.passaram < half.total
     assert "Cluster criado" not in half.falhas  # the part that was done passes
     assert quadro.onde_parou(HALF) == f"02 · {half.falhas[0]}"
-    assert quadro.onde_parou(FINISHED) == "próximo: 99 (limpeza)"
+    assert quadro.onde_parou(FINISHED) == "próximo: 07 (diagnóstico)"
     assert quadro.onde_parou(CLEANED) == "concluiu e limpou tudo"
     assert quadro.onde_parou(ABSENT) == "não começou"
     others = {a: labs for a, labs in labs_by_student(base).items() if a not in (FINISHED, HALF)}
@@ -148,7 +149,7 @@ def test_terminal_table(classe):
     symbols = {"ok": "✅", "falha": "❌", "nao_iniciado": "—"}
     lines = {line.split()[0]: line for line in text.splitlines() if line.strip()}
     for aluno, expected in EXPECTED.items():
-        assert lines[aluno].split()[1:9] == [symbols[s] for s in expected], lines[aluno]
+        assert lines[aluno].split()[1:10] == [symbols[s] for s in expected], lines[aluno]
     assert "onde parou" in text and "não iniciado" in text
 
 
@@ -186,8 +187,8 @@ def test_cli_relatorio_and_alunos(classe, turma, tmp_path):
     page, records = tmp_path / "progresso.html", tmp_path / "registros.csv"
     first = turma.cli("turma", "relatorio", "--html", str(page), "--csv", str(records), "--aluno", HALF, ABSENT)
     assert first.returncode == 0, first.stderr
-    assert re.search(rf"^{HALF}\s+✅ ✅ ❌ —\s+—\s+—\s+—\s+—\s+02 · ", first.stdout, re.M), first.stdout
-    assert re.search(rf"^{ABSENT}\s+—(\s+—){{7}}\s+não começou$", first.stdout, re.M), first.stdout
+    assert re.search(rf"^{HALF}\s+✅ ✅ ❌ —\s+—\s+—\s+—\s+—\s+—\s+02 · ", first.stdout, re.M), first.stdout
+    assert re.search(rf"^{ABSENT}\s+—(\s+—){{8}}\s+não começou$", first.stdout, re.M), first.stdout
     assert '<html lang="pt-BR">' in page.read_text() and '<meta http-equiv="refresh"' in page.read_text()
     again = turma.cli("turma", "relatorio", "--csv", str(records), "--aluno", ABSENT)
     assert again.returncode == 0, again.stderr

@@ -22,6 +22,7 @@ CHECK_MODULES = {
     "04": "ecslab.checks.lab04",
     "05": "ecslab.checks.lab05",
     "06": "ecslab.checks.lab06",
+    "07": "ecslab.checks.lab07",
     "99": "ecslab.checks.lab99",
 }
 DEFAULT_WAIT = {"emulador": 15.0, "localstack": 60.0, "aws": 300.0}

@@ -182,7 +182,15 @@ def _lab05(s: Sessao) -> dict[str, Any]:
             "servico": service["serviceArn"], "destino_escalavel": resource, "politica": policy["PolicyARN"]}
 
 
-BUILDERS = {"01": _lab01, "02": _lab02, "03": _lab03, "04": _lab04, "05": _lab05}
+def _lab07(s: Sessao) -> dict[str, Any]:
+    """What lab 07 starts from: lab 03's service behind the ALB, lab 02's cluster with its instances and lab 07's
+    ECR repository. The breakages are the lab itself (one visible call each in the notebook), so nothing here
+    breaks anything, and lab 07's checks stay red until the notebook is done."""
+    return {"laboratorio_03": _lab03(s), "laboratorio_02": _lab02(s),
+            "repositorio": criar_repositorio_ecr("07", sessao=s)}
+
+
+BUILDERS = {"01": _lab01, "02": _lab02, "03": _lab03, "04": _lab04, "05": _lab05, "07": _lab07}
 
 
 def preparar_lab(lab: str, *, sessao: Sessao | None = None) -> dict[str, Any]:
@@ -190,5 +198,6 @@ def preparar_lab(lab: str, *, sessao: Sessao | None = None) -> dict[str, Any]:
     lab = naming.lab_id(lab)
     if lab not in BUILDERS:
         raise ErroLab(f"O laboratório {lab} não tem montagem automática.",
-                      dica="Há montagem para os laboratórios 01, 02, 03, 04 e 05.")
+                      dica="Há montagem para os laboratórios " + ", ".join(list(BUILDERS)[:-1])
+                           + f" e {list(BUILDERS)[-1]}.")
     return BUILDERS[lab](resolve(sessao))
