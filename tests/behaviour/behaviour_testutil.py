@@ -200,3 +200,15 @@ class Sim:
     def registered(self, cluster: str, count: int) -> list[dict[str, Any]]:
         self.advance(60)
         return self.wait(lambda: (found := self.container_instances(cluster)) and len(found) >= count and found)
+
+
+def create_fargate_service(sim: Sim, net: dict[str, Any], name: str = "web", desired: int = 2, cluster: str = "lab",
+                           **extra: Any) -> dict[str, Any]:
+    """A Fargate service on the test network (the cluster made if missing); returns its description."""
+    if not sim.ecs.describe_clusters(clusters=[cluster])["clusters"]:
+        sim.ecs.create_cluster(clusterName=cluster)
+    task_definition = extra.pop("taskDefinition", None) or sim.fargate_task_definition()
+    return sim.ecs.create_service(
+        cluster=cluster, serviceName=name, taskDefinition=task_definition, desiredCount=desired,
+        launchType="FARGATE", networkConfiguration=net["awsvpc"], **extra,
+    )["service"]

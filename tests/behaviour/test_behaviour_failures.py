@@ -43,6 +43,12 @@ def failed_tasks(sim, count=1):
                     and len(found) >= count and found)
 
 
+def reaches_running(sim, task):
+    sim.advance(60)
+    assert sim.wait(lambda: sim.ecs.describe_tasks(cluster="lab", tasks=[task["taskArn"]])["tasks"][0][
+        "lastStatus"] == "RUNNING")
+
+
 def events(sim, name="web"):
     return [e["message"] for e in sim.service("lab", name)["events"]]
 
@@ -111,9 +117,7 @@ def test_a_nat_gateway_that_is_not_yet_available_is_no_route(lab):
 
     later = sim.ecs.run_task(cluster="lab", taskDefinition="web", launchType="FARGATE",
                              networkConfiguration=network)["tasks"][0]
-    sim.advance(60)
-    assert sim.wait(lambda: sim.ecs.describe_tasks(cluster="lab", tasks=[later["taskArn"]])["tasks"][0][
-        "lastStatus"] == "RUNNING")
+    reaches_running(sim, later)
 
 
 def test_a_public_subnet_needs_a_public_ip_and_the_eni_shows_it(lab):
@@ -166,9 +170,7 @@ def test_vpc_endpoints_are_a_route_out_but_a_missing_ecr_dkr_endpoint_fails_the_
                                 VpcEndpointType="Interface", SubnetIds=[subnet], PrivateDnsEnabled=True)
     task = sim.ecs.run_task(cluster="lab", taskDefinition="web", launchType="FARGATE",
                             networkConfiguration=network)["tasks"][0]
-    sim.advance(60)
-    assert sim.wait(lambda: sim.ecs.describe_tasks(cluster="lab", tasks=[task["taskArn"]])["tasks"][0][
-        "lastStatus"] == "RUNNING")
+    reaches_running(sim, task)
 
 
 def test_security_groups_without_https_egress_fail_the_task(lab):
@@ -215,9 +217,7 @@ def test_a_missing_ecr_tag_stops_the_task_until_the_image_is_pushed(lab):
 
     sim.push_image("web", "v2")
     task = sim.ecs.run_task(**run)["tasks"][0]
-    sim.advance(60)
-    assert sim.wait(lambda: sim.ecs.describe_tasks(cluster="lab", tasks=[task["taskArn"]])["tasks"][0][
-        "lastStatus"] == "RUNNING")
+    reaches_running(sim, task)
 
 
 def test_an_execution_role_without_ecr_permissions_is_denied(lab):
@@ -239,9 +239,7 @@ def test_an_execution_role_without_ecr_permissions_is_denied(lab):
         "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ecr:*", "Resource": "*"}]}))
     task = sim.ecs.run_task(cluster="lab", taskDefinition="web", launchType="FARGATE",
                             networkConfiguration=net["awsvpc"])["tasks"][0]
-    sim.advance(60)
-    assert sim.wait(lambda: sim.ecs.describe_tasks(cluster="lab", tasks=[task["taskArn"]])["tasks"][0][
-        "lastStatus"] == "RUNNING")
+    reaches_running(sim, task)
 
 
 # --- 4. the container's process ----------------------------------------------------------------------------------

@@ -6,17 +6,8 @@ from __future__ import annotations
 import inspect
 
 import pytest
+from behaviour_testutil import create_fargate_service
 from botocore.exceptions import ClientError
-
-
-def create_fargate_service(sim, net, name="web", desired=2, cluster="lab", **extra):
-    if not sim.ecs.describe_clusters(clusters=[cluster])["clusters"]:
-        sim.ecs.create_cluster(clusterName=cluster)
-    task_definition = extra.pop("taskDefinition", None) or sim.fargate_task_definition()
-    return sim.ecs.create_service(
-        cluster=cluster, serviceName=name, taskDefinition=task_definition, desiredCount=desired,
-        launchType="FARGATE", networkConfiguration=net["awsvpc"], **extra,
-    )["service"]
 
 
 def listed(sim, cluster="lab", service="web", **extra):

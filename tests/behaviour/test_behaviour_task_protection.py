@@ -10,16 +10,8 @@ import time
 import urllib.request
 
 import pytest
+from behaviour_testutil import create_fargate_service
 from botocore.exceptions import ClientError
-
-
-def create_fargate_service(sim, net, name="web", desired=2, cluster="lab"):
-    if not sim.ecs.describe_clusters(clusters=[cluster])["clusters"]:
-        sim.ecs.create_cluster(clusterName=cluster)
-    return sim.ecs.create_service(
-        cluster=cluster, serviceName=name, taskDefinition=sim.fargate_task_definition(), desiredCount=desired,
-        launchType="FARGATE", networkConfiguration=net["awsvpc"],
-    )["service"]
 
 
 def scale(sim) -> float:

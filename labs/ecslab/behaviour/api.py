@@ -126,17 +126,7 @@ def describe_tasks(backend: Any, params: dict[str, Any]) -> dict[str, Any]:
     wanted = params.get("tasks") or []
     if not wanted:
         raise InvalidParameterException("Tasks cannot be empty.")
-    by_id = {task.id: task for task in backend.tasks.get(cluster.name, {}).values()}
-    found, failures = [], []
-    for item in wanted:
-        task = by_id.get(item.split("/")[-1])
-        if task is not None:
-            found.append(task)
-        else:
-            arn = item if item.startswith("arn:") else (
-                f"arn:aws:ecs:{backend.region_name}:{backend.account_id}:task/{cluster.name}/{item}"
-            )
-            failures.append({"arn": arn, "reason": "MISSING"})
+    found, failures = tasks.by_reference(backend, cluster, wanted)
     return {"tasks": found, "failures": failures}
 
 

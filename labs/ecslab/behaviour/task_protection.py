@@ -47,22 +47,6 @@ def _service_of(backend: Any, task: Any) -> Any:
     return backend.services.get(key) if key else None
 
 
-def _lookup(backend: Any, cluster: Any, wanted: list[str]) -> tuple[list[Any], list[dict[str, str]]]:
-    """The cluster's tasks by ARN or id, in the order asked; unknown ones as MISSING failures."""
-    by_id = {task.id: task for task in backend.tasks.get(cluster.name, {}).values()}
-    found, failures = [], []
-    for item in dict.fromkeys(wanted):
-        task = by_id.get(item.split("/")[-1])
-        if task is not None:
-            found.append(task)
-        else:
-            arn = item if item.startswith("arn:") else (
-                f"{cluster.arn.split(':cluster/')[0]}:task/{cluster.name}/{item}"
-            )
-            failures.append({"arn": arn, "reason": "MISSING"})
-    return found, failures
-
-
 def _protection(task: Any, at: float) -> dict[str, Any]:
     """A ProtectedTask."""
     if is_protected(task, at):
@@ -101,7 +85,7 @@ def update_task_protection(backend: Any, params: dict[str, Any]) -> dict[str, An
     enabled = bool(params.get("protectionEnabled"))
     minutes = _minutes(params) if enabled else None
     now = clock().now()
-    found, failures = _lookup(backend, cluster, wanted)
+    found, failures = tasks.by_reference(backend, cluster, list(dict.fromkeys(wanted)))
     protected = []
     for task in found:
         service = _service_of(backend, task)
@@ -122,7 +106,7 @@ def get_task_protection(backend: Any, params: dict[str, Any]) -> dict[str, Any]:
     wanted = _task_list(params, GET_MAX_TASKS, required=False)
     now = clock().now()
     if wanted:
-        found, failures = _lookup(backend, cluster, wanted)
+        found, failures = tasks.by_reference(backend, cluster, list(dict.fromkeys(wanted)))
     else:
         found = [task for task in backend.tasks.get(cluster.name, {}).values()
                  if tasks.is_alive(task) and _service_of(backend, task) is not None]

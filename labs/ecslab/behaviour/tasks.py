@@ -373,3 +373,19 @@ def _forgotten(task: Task, now: float) -> bool:
     forget_at = _forget_at(task)
     return forget_at is not None and now > forget_at
 
+
+def by_reference(backend: Any, cluster: Any, wanted: list[str]) -> tuple[list[Task], list[dict[str, str]]]:
+    """The cluster's tasks by ARN or id, in the order asked; unknown ones as MISSING failures (moto matched
+    substrings anywhere)."""
+    by_id = {task.id: task for task in backend.tasks.get(cluster.name, {}).values()}
+    found, failures = [], []
+    for item in wanted:
+        task = by_id.get(item.split("/")[-1])
+        if task is not None:
+            found.append(task)
+        else:
+            arn = item if item.startswith("arn:") else (
+                f"arn:aws:ecs:{backend.region_name}:{backend.account_id}:task/{cluster.name}/{item}"
+            )
+            failures.append({"arn": arn, "reason": "MISSING"})
+    return found, failures
