@@ -50,16 +50,21 @@ def first_answer(call: Any, started: float, timeout: float = 60.0) -> float:
 
 
 def prepare(c: dict[str, Any], cluster: str, name: str) -> dict[str, Any]:
-    """A VPC, a cluster and a Fargate task definition; returns the service's network configuration."""
+    """A VPC with a public subnet, a cluster and a Fargate task definition; returns the service's network
+    configuration (with a public IP: the tasks need a route out to pull their image)."""
     ec2, ecs = c["ec2"], c["ecs"]
     vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
     subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24", AvailabilityZone="us-east-1a")["Subnet"]["SubnetId"]
+    gateway = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+    ec2.attach_internet_gateway(InternetGatewayId=gateway, VpcId=vpc)
+    table = ec2.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["RouteTables"][0]["RouteTableId"]
+    ec2.create_route(RouteTableId=table, DestinationCidrBlock="0.0.0.0/0", GatewayId=gateway)
     group = ec2.create_security_group(GroupName=f"sg-{name}", Description="bench", VpcId=vpc)["GroupId"]
     ecs.create_cluster(clusterName=cluster)
     ecs.register_task_definition(
         family=name, requiresCompatibilities=["FARGATE"], networkMode="awsvpc", cpu="256", memory="512",
         containerDefinitions=[{"name": "web", "image": "nginx", "portMappings": [{"containerPort": 80}]}])
-    return {"awsvpcConfiguration": {"subnets": [subnet], "securityGroups": [group]}}
+    return {"awsvpcConfiguration": {"subnets": [subnet], "securityGroups": [group], "assignPublicIp": "ENABLED"}}
 
 
 def create_service(ecs: Any, cluster: str, name: str, desired: int, network: dict[str, Any]) -> None:
