@@ -9,6 +9,7 @@ import re
 import nbformat
 import pytest
 from conftest import ROOT
+from playwright.sync_api import expect
 
 NOTEBOOKS = sorted((ROOT / "labs").glob("[0-9][0-9]-*.ipynb"))
 SUMMARY = re.compile(r"\d+/\d+ verificações passaram")
@@ -30,7 +31,9 @@ def test_lab_page_shows_the_outputs_of_the_run(built_site, site_url, page):
     # Text output of a code cell: the checks' summary printed by ecslab.verificar() at the end of the lab.
     summary = page.locator("article pre code").filter(has_text=SUMMARY).last
     summary.scroll_into_view_if_needed()
-    summary.wait_for(state="visible")
+    # A code block is laid out only once near the viewport (content-visibility: auto); until the next frame its
+    # innerText, the text as drawn, is empty. Wait for it to be drawn.
+    expect(summary).to_contain_text(SUMMARY, use_inner_text=True)
     passed, total = re.search(r"(\d+)/(\d+)", SUMMARY.search(summary.inner_text()).group(0)).groups()
     assert passed == total, summary.inner_text()
 
@@ -55,9 +58,10 @@ def test_code_blocks_far_down_are_drawn_with_the_reserved_height(built_site, sit
     last.scroll_into_view_if_needed()
     # Once near the viewport it is drawn for real, and Material adds its copy button.
     last.locator("xpath=..").locator(".md-code__button").first.wait_for(state="visible")
+    # Drawn means laid out: its innerText (the text as drawn) is no longer empty.
+    expect(last).to_have_text(re.compile(r"\S"), use_inner_text=True)
     drawn = last.evaluate("code => code.getBoundingClientRect().height")
     assert drawn > 0 and abs(drawn - reserved) <= max(24, 0.1 * drawn), (reserved, drawn)
-    assert last.inner_text().strip(), "o bloco de código ficou vazio"
 
 
 def test_download_button_gives_the_notebook_without_outputs(built_site, site_url, page, tmp_path):
