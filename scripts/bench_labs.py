@@ -1,7 +1,7 @@
 """Run every lab notebook in order against one fresh emulator and print the time per lab and the total.
 
 Usage: .venv/bin/python scripts/bench_labs.py [--alvo SEGUNDOS]
-Exits with 1 when a notebook fails or the total goes over the target (90 s by default).
+Exits with 1 when a notebook fails or the total goes over the target (60 s by default).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from ecslab.notebooks import execute, fresh_emulator, lab_notebooks, output_text
 
 def main() -> int:
     parser = argparse.ArgumentParser(description="Tempo de cada laboratório contra um emulador novo.")
-    parser.add_argument("--alvo", type=float, default=90.0, help="tempo total máximo, em segundos (padrão 90)")
+    parser.add_argument("--alvo", type=float, default=60.0, help="tempo total máximo, em segundos (padrão 60)")
     args = parser.parse_args()
     started = time.monotonic()
     total, failed = 0.0, []
