@@ -23,7 +23,7 @@ from botocore.exceptions import ClientError, EndpointConnectionError
 
 LABS = Path(__file__).resolve().parents[1] / "labs"
 TARGET_STEADY_S = 5.0
-TARGET_MEDIAN_MS = 15.0
+TARGET_MEDIAN_MS = 10.0
 
 
 def free_port() -> int:
