@@ -21,9 +21,9 @@ LABS = Path(__file__).resolve().parents[2] / "labs"
 FAST_SCALE = "200"  # a Fargate task starts in about 0.15 wall seconds
 
 
-def start_emulator(scale: str, log: Path) -> tuple[subprocess.Popen, str]:
+def start_emulator(scale: str, log: Path, extra_env: dict[str, str] | None = None) -> tuple[subprocess.Popen, str]:
     port = free_port()
-    env = {**os.environ, "ECSLAB_ESCALA_TEMPO": scale, "PYTHONPATH": str(LABS)}
+    env = {**os.environ, "ECSLAB_ESCALA_TEMPO": scale, "PYTHONPATH": str(LABS), **(extra_env or {})}
     if not scale:
         env.pop("ECSLAB_ESCALA_TEMPO")
     process = subprocess.Popen(

@@ -1,19 +1,51 @@
-"""A real emulator process for the whole session, reset before each test; boto3 clients pointed at it."""
+"""A real emulator process for the whole session, reset before each test; boto3 clients pointed at it.
+
+Every test that uses the emulator runs twice: against the emulator as students run it, and against one started
+with ECSLAB_SEM_ACELERACAO=1 (no speed-up: moto's and werkzeug's own code everywhere), marked `sem_aceleracao`.
+The second run is its own xdist group, so it can take the other worker; `-m "not sem_aceleracao"` leaves it out
+and `-m sem_aceleracao` runs only it.
+"""
 
 from __future__ import annotations
 
+import json
 import urllib.request
 
 import pytest
 from behaviour_testutil import FAST_SCALE, Sim, start_emulator, stop_emulator
 
+ACCELERATED, PLAIN = "acelerado", "sem_aceleracao"
+PLAIN_GROUP = "behaviour-sem-aceleracao"
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", f"{PLAIN}: behaviour tests against an emulator with every speed-up off")
+
+
+def pytest_generate_tests(metafunc):
+    if "emulator" in metafunc.fixturenames:
+        metafunc.parametrize("emulator", [ACCELERATED, pytest.param(PLAIN, marks=pytest.mark.sem_aceleracao)],
+                             indirect=True, scope="session")
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and callspec.params.get("emulator") == PLAIN:
+            item.add_marker(pytest.mark.xdist_group(PLAIN_GROUP), append=False)  # before the area's group
+
 
 @pytest.fixture(scope="session")
-def emulator(tmp_path_factory):
-    log = tmp_path_factory.mktemp("emulator") / "stderr.log"
-    process, url = start_emulator(FAST_SCALE, log)
-    yield url
-    stop_emulator(process)
+def emulator(request, tmp_path_factory):
+    plain = request.param == PLAIN
+    log = tmp_path_factory.mktemp(request.param) / "stderr.log"
+    process, url = start_emulator(FAST_SCALE, log, {"ECSLAB_SEM_ACELERACAO": "1"} if plain else None)
+    try:
+        status = json.loads(urllib.request.urlopen(f"{url}/ecslab/status", timeout=10).read())
+        assert bool(status["aceleracoes_desligadas"]) == plain, status
+        yield url
+    finally:
+        stop_emulator(process)
     errors = log.read_text()
     assert "Traceback" not in errors, f"the emulator logged a crash:\n{errors}"
 

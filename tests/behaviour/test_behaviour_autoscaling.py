@@ -243,7 +243,7 @@ def test_moto_still_lacks_the_actions_the_layer_adds():
     from moto.applicationautoscaling.responses import ApplicationAutoScalingResponse
     from moto.cloudwatch.responses import CloudWatchResponse
 
-    from ecslab.behaviour.patches import ADDITIONS
+    from ecslab.behaviour.moto_patches import ADDITIONS
 
     assert {
         (ApplicationAutoScalingResponse, "describe_scaling_activities"),

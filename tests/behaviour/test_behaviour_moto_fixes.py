@@ -42,9 +42,9 @@ def test_serializer_alias_cache_answers_what_moto_computes():
     from moto.core.serialize import AttributePickerContext, XFormedAttributePicker
     from moto.core.utils import get_service_model
 
-    from ecslab.behaviour import patches
+    from ecslab.emulator import speedups
 
-    patches.install()
+    speedups.named("serializer").install()
     picker = XFormedAttributePicker()
     original = inspect.unwrap(XFormedAttributePicker.get_possible_keys)
     group = get_service_model("autoscaling").shape_for("AutoScalingGroup")
@@ -74,9 +74,9 @@ def test_response_method_names_cached_per_class():
     from moto.autoscaling.responses import AutoScalingResponse
     from moto.ecs.responses import EC2ContainerServiceResponse
 
-    from ecslab.behaviour import patches
+    from ecslab.emulator import speedups
 
-    patches.install()
+    speedups.named("request_routing").install()
     names = moto_responses.method_names_from_class(AutoScalingResponse)
     assert "describe_auto_scaling_groups" in names and "run_task" not in names
     assert moto_responses.method_names_from_class(AutoScalingResponse) is names
@@ -133,9 +133,9 @@ def test_value_picker_applies_the_transformer_of_the_path():
     from moto.core.serialize import AttributePicker, AttributePickerContext, XFormedAttributePicker
     from moto.core.utils import get_service_model
 
-    from ecslab.behaviour import patches
+    from ecslab.emulator import speedups
 
-    patches.install()
+    speedups.named("serializer").install()
     original = inspect.unwrap(AttributePicker.__call__)
     role = get_service_model("iam").shape_for("Role")
     transformers = {"Role.RoleName": str.upper, "Description": lambda value: f"<{value}>"}

@@ -1,4 +1,5 @@
-"""What the behaviour layer relies on inside moto. A moto upgrade that changes any of it must fail here first."""
+"""What the behaviour layer and the speed-ups rely on inside moto. A moto upgrade that changes any of it must fail here
+first."""
 
 from __future__ import annotations
 
@@ -14,7 +15,9 @@ from moto.ec2 import utils as ec2_utils
 from moto.ec2.models.elastic_network_interfaces import NetworkInterface
 from moto.ecs.models import ContainerInstance, EC2ContainerServiceBackend, Service, Task
 
-from ecslab.behaviour.patches import MOTO_VERSION, PATCHES
+from ecslab.behaviour.moto_patches import MOTO_VERSION, PATCHES
+from ecslab.behaviour.patching import label
+from ecslab.emulator import speedups
 
 LABS = Path(__file__).resolve().parents[2] / "labs"
 
@@ -23,10 +26,38 @@ def test_moto_is_the_pinned_version():
     assert moto.__version__ == MOTO_VERSION == "5.2.5"
 
 
-@pytest.mark.parametrize("patch", PATCHES, ids=lambda p: f"{p.owner.__name__}.{p.name}")
-def test_each_patched_moto_function_keeps_its_signature(patch):
+SPEEDUP_PATCHES = [patch for speedup in speedups.SPEEDUPS for patch in speedup.patches()]
+
+
+@pytest.mark.parametrize("patch", PATCHES + tuple(SPEEDUP_PATCHES), ids=label)
+def test_each_patched_function_keeps_its_signature(patch):
     original = getattr(patch.owner, patch.name)
     assert str(inspect.signature(inspect.unwrap(original))) == patch.signature
+
+
+def test_every_speedup_module_is_registered():
+    folder = LABS / "ecslab" / "emulator" / "speedups"
+    modules = {path.stem for path in folder.glob("*.py")} - {"__init__"}
+    assert modules == {speedup.module for speedup in speedups.SPEEDUPS}
+    assert len({speedup.name for speedup in speedups.SPEEDUPS}) == len(speedups.SPEEDUPS)
+    assert all(speedup.stage in ("server", "moto", "app") and speedup.replaces for speedup in speedups.SPEEDUPS)
+    replaced = [(patch.owner, patch.name) for patch in PATCHES + tuple(SPEEDUP_PATCHES)]
+    assert len(replaced) == len(set(replaced)), "one function patched twice"
+
+
+def test_sem_aceleracao_switches_every_speedup_off(monkeypatch):
+    monkeypatch.setenv(speedups.ENV, "1")
+    assert speedups.active() == [] and speedups.install("moto") == [] and speedups.install("server") == []
+    sentinel = object()
+    assert speedups.dispatcher(sentinel) is sentinel
+    from ecslab.emulator.handler import QuietRequestHandler
+
+    assert speedups.request_handler() is QuietRequestHandler
+    monkeypatch.setenv(speedups.ENV, "xml_writer, headers")
+    assert speedups.switched_off() == {"xml_writer", "headers"}
+    assert "serializer" in speedups.active() and "headers" not in speedups.active()
+    monkeypatch.delenv(speedups.ENV)
+    assert speedups.active() == [speedup.name for speedup in speedups.SPEEDUPS]
 
 
 def test_task_constructor_still_builds_the_eni_the_way_we_fix():
@@ -63,10 +94,11 @@ def test_backend_stores_what_the_simulation_reads():
 def test_install_is_idempotent_and_patches_every_entry():
     script = (
         "from ecslab.behaviour import install\n"
-        "from ecslab.behaviour.patches import PATCHES\n"
-        "install(); install()\n"
+        "from ecslab.behaviour.moto_patches import PATCHES\n"
+        "from ecslab.emulator import speedups\n"
+        "install(); install(); speedups.install('moto'); speedups.install('moto'); speedups.install('server')\n"
         "import inspect\n"
-        "for p in PATCHES:\n"
+        "for p in PATCHES + tuple(p for s in speedups.SPEEDUPS for p in s.patches()):\n"
         "    f = getattr(p.owner, p.name)\n"
         "    assert getattr(f, '_ecslab_patched', False), p.name\n"
         "    assert not getattr(f.__wrapped__, '_ecslab_patched', False), p.name\n"
@@ -75,6 +107,7 @@ def test_install_is_idempotent_and_patches_every_entry():
         "print('ok')\n"
     )
     env = {**os.environ, "PYTHONPATH": str(LABS)}
+    env.pop(speedups.ENV, None)
     result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0 and result.stdout.strip() == "ok", result.stderr
 
@@ -108,9 +141,9 @@ def test_neighbour_backends_offer_what_the_simulation_uses():
 def test_the_account_of_an_access_key_is_found_without_building_other_partitions():
     from moto.iam import models as iam_models
 
-    from ecslab.behaviour.patches import _account_id_from
+    from ecslab.emulator.speedups.request_routing import account_id_from
 
-    find = _account_id_from(inspect.unwrap(iam_models.get_account_id_from))
+    find = account_id_from(inspect.unwrap(iam_models.get_account_id_from))
     account = "210987654321"
     iam = iam_models.iam_backends[account]["global"]
     iam.create_user(region_name="us-east-1", user_name="chaves", path="/", tags=[])
@@ -128,10 +161,10 @@ def test_timestamps_kept_by_the_serializer_are_the_ones_moto_writes():
 
     from moto.core.serialize import TimestampSerializer
 
-    from ecslab.behaviour.patches import _timestamp_text
+    from ecslab.emulator.speedups.serializer import timestamp_text
 
     original = inspect.unwrap(TimestampSerializer._convert_timestamp_to_str)
-    kept = _timestamp_text(original)
+    kept = timestamp_text(original)
     serializer = TimestampSerializer("iso8601")
     instant = datetime(2026, 11, 27, 12, 30, 5, 250000, tzinfo=UTC)
     values = ["2026-11-27T12:30:05.250000+00:00", "2026-11-27T09:30:05-03:00", instant,
@@ -158,7 +191,7 @@ def test_timestamps_kept_by_the_serializer_are_the_ones_moto_writes():
 def test_request_ids_are_written_as_moto_writes_them(monkeypatch, body):
     from moto.core import responses as moto_responses
 
-    from ecslab.behaviour.patches import _request_id_in_xml
+    from ecslab.emulator.speedups.serializer import request_id_in_xml
 
     def fixed_id(headers: dict[str, str]) -> str:
         headers["x-amzn-requestid"] = "ID-FIXO"
@@ -166,4 +199,4 @@ def test_request_ids_are_written_as_moto_writes_them(monkeypatch, body):
 
     monkeypatch.setattr(moto_responses, "gen_amzn_requestid_long", fixed_id)
     original = inspect.unwrap(moto_responses.BaseResponse._enrich_response)
-    assert _request_id_in_xml(original)({"status": 200}, body) == original({"status": 200}, body)
+    assert request_id_in_xml(original)({"status": 200}, body) == original({"status": 200}, body)

@@ -10,7 +10,8 @@ import pytest
 from moto.core.serialize import AttributePicker, ResponseSerializer, XFormedAttributePicker, get_serializer_class
 from moto.core.utils import get_service_model
 
-from ecslab.behaviour import patches
+from ecslab.behaviour import moto_patches
+from ecslab.emulator import speedups
 
 ACCOUNT, REGION = "123456789012", "us-east-1"
 
@@ -31,7 +32,8 @@ def answers():
     from moto.iam.models import iam_backends
     from moto.iam.responses import IamResponse
 
-    patches.install()
+    moto_patches.install()
+    speedups.named("serializer").install()
     ec2 = ec2_backends[ACCOUNT][REGION]
     vpc = ec2.create_vpc("10.77.0.0/16")
     subnets = [ec2.create_subnet(vpc.id, f"10.77.{i}.0/24", tags={"subnet": {"ecslab:aluno": f"s{i}"}})

@@ -198,10 +198,10 @@ def test_the_first_deployment_has_nothing_to_roll_back_to(sim):
 
 
 def test_moto_still_lacks_the_service_deployment_and_task_protection_actions():
-    """patches.ADDITIONS adds these only where moto has none: a moto that gains them must be looked at."""
+    """moto_patches.ADDITIONS adds these only where moto has none: a moto that gains them must be looked at."""
     from moto.ecs.responses import EC2ContainerServiceResponse
 
-    from ecslab.behaviour.patches import ADDITIONS
+    from ecslab.behaviour.moto_patches import ADDITIONS
 
     ours = ("list_service_deployments", "describe_service_deployments", "describe_service_revisions",
             "stop_service_deployment", "update_task_protection", "get_task_protection")

@@ -9,7 +9,7 @@ import random
 
 import pytest
 
-from ecslab.emulator import headers
+from ecslab.emulator.speedups import headers
 
 PIECES = [b"Host", b"X-Amz-Target", b"Content-Length", b"a", b":", b": ", b":  ", b" ", b"\t", b"valor", b"v a l",
           b"\xe9", b"\x00", b"\r", b"From ", b"AWS4-HMAC-SHA256 Credential=x/y", b"=", b";"]

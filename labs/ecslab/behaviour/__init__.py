@@ -14,9 +14,9 @@ _installed = False
 
 def install() -> None:
     global _installed
-    from ecslab.behaviour import patches
+    from ecslab.behaviour import moto_patches
 
-    patches.install()
+    moto_patches.install()
     _installed = True
 
 

@@ -29,11 +29,11 @@ from ecslab.behaviour import (
     scheduled,
     scheduler,
     spot,
+    state,
     task_protection,
     tasks,
 )
 from ecslab.behaviour.clock import clock
-from ecslab.behaviour.state import status as task_status
 from ecslab.behaviour.world import World, worlds
 
 MAX_STEPS = 20000
@@ -151,7 +151,7 @@ def derive(world: World) -> None:
     for name, cluster in world.ecs.clusters.items():
         running = pending = 0
         for task in world.ecs.tasks.get(name, {}).values():
-            if task_status(task) == "RUNNING":
+            if state.status(task) == "RUNNING":
                 running += 1
             elif tasks.is_alive(task):
                 pending += 1

@@ -9,7 +9,9 @@ The middleware
   Auto Scaling and ELBv2 models takes a few seconds, done in the background after the first answer);
 - hands the call to the behaviour layer's ``wrap``: one lock around moto (its dictionaries are not
   thread-safe), the simulated world reconciled up to "now" first, AWS-shaped errors instead of HTTP 500s;
-- inside it, moto answers the labs' services without Flask (emulator.direct).
+- inside it, moto answers the labs' services without Flask (emulator.speedups.direct).
+
+Every speed-up (emulator.speedups) can be switched off with ECSLAB_SEM_ACELERACAO=1.
 """
 
 from __future__ import annotations
@@ -49,7 +51,7 @@ class EmulatorApp:
     def __init__(self, dispatcher: Any, *, region: str, port: int, version: str, host: str = "127.0.0.1",
                  class_ports: Sequence[int] | None = None):
         from ecslab.behaviour import wrap
-        from ecslab.emulator.direct import DirectDispatcher
+        from ecslab.emulator import speedups
 
         self.dispatcher = dispatcher
         self.region = region
@@ -61,7 +63,7 @@ class EmulatorApp:
         self.directory = (Directory(self.class_ports, record_path(port) if several else None)
                           if self.class_ports[0] == port else None)
         self.lock = threading.RLock()
-        self.inner = wrap(DirectDispatcher(dispatcher), lock=self.lock)
+        self.inner = wrap(speedups.dispatcher(dispatcher), lock=self.lock)
         self.started_at = time.time()
         self.warm = threading.Event()
         self.behaviour_ready = threading.Event()
@@ -69,6 +71,8 @@ class EmulatorApp:
         self.requests = 0
 
     def status(self) -> dict[str, Any]:
+        from ecslab.emulator import speedups
+
         return {
             "servico": SERVICE_ID,
             "versao": self.version,
@@ -80,6 +84,7 @@ class EmulatorApp:
             "aquecido": self.warm.is_set(),
             "requisicoes": self.requests,
             "turma": self.class_ports,
+            "aceleracoes_desligadas": sorted(speedups.switched_off()),
         }
 
     def place(self, environ: dict[str, Any]) -> tuple[str, dict[str, Any]]:
@@ -115,8 +120,10 @@ class EmulatorApp:
         self.answered.wait(timeout=WARM_DELAY)
         try:
             from ecslab import behaviour
+            from ecslab.emulator import speedups
 
             behaviour.install()  # imports moto's ECS, EC2, ASG and ELBv2 models; most calls wait for it
+            speedups.install("moto")
         except Exception as exc:
             print(f"camada de comportamento do ECS não instalada: {exc!r}", file=sys.stderr, flush=True)
         try:
@@ -170,12 +177,11 @@ def serve(port: int, *, region: str = "us-east-1", pid_file: str | None = None, 
     configure_moto_environment()
     from werkzeug.serving import make_server
 
-    from ecslab.emulator import headers
-    from ecslab.emulator.handler import EmulatorRequestHandler
+    from ecslab.emulator import speedups
 
-    headers.install()
+    speedups.install("server")
     app = build_app(port, region, host, class_ports)
-    server = make_server(host, port, app, threaded=True, request_handler=EmulatorRequestHandler)
+    server = make_server(host, port, app, threaded=True, request_handler=speedups.request_handler())
     if pid_file:
         with open(pid_file, "w") as fh:
             fh.write(str(os.getpid()))
@@ -187,6 +193,9 @@ def serve(port: int, *, region: str = "us-east-1", pid_file: str | None = None, 
     signal.signal(signal.SIGINT, _stop)
     threading.Thread(target=app.warm_up, name="aquecimento", daemon=True).start()
     print(f"{SERVICE_ID} ouvindo em http://{host}:{port} (pid {os.getpid()})", flush=True)
+    if speedups.switched_off():
+        print(f"{SERVICE_ID}: acelerações desligadas ({speedups.ENV}): {', '.join(sorted(speedups.switched_off()))}",
+              flush=True)
     try:
         server.serve_forever(poll_interval=0.1)
     finally:

@@ -1,4 +1,4 @@
-"""The query-protocol XML writer (behaviour.xml_body) writes what xmltodict.unparse writes, byte for byte."""
+"""The query-protocol XML writer (emulator.speedups.xml_writer) writes what xmltodict.unparse writes, byte for byte."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import xmltodict
 
-from ecslab.behaviour.xml_body import FAST_ARGUMENTS, make_unparse
+from ecslab.emulator.speedups.xml_writer import FAST_ARGUMENTS, make_unparse
 
 ORIGINAL = inspect.unwrap(xmltodict.unparse)
 FAST = make_unparse(ORIGINAL)

@@ -16,6 +16,8 @@ from typing import Any
 
 import xmltodict
 
+from ecslab.behaviour.patching import Patch
+
 FAST_ARGUMENTS = {"full_document": False, "short_empty_elements": True, "pretty": False}  # moto's query protocol
 DECLARATION = '<?xml version="1.0" encoding="utf-8"?>\n'  # what XMLGenerator.startDocument writes
 TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
@@ -125,3 +127,10 @@ def _element(key: Any, value: Any, parts: list[str], short: bool) -> None:
         if text:
             parts.append(_escaped(text))
         parts.append(f"</{name}>")
+
+
+PATCHES: tuple[Patch, ...] = (
+    Patch(xmltodict, "unparse", "(input_dict, output=None, encoding='utf-8', full_document=True, "
+          "short_empty_elements=False, comment_key='#comment', **kwargs)",
+          make_unparse, "moto.core.serialize writes every query-protocol answer through xml.sax"),
+)
