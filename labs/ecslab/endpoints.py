@@ -1,5 +1,5 @@
 """The emulator's own HTTP endpoints, beside the AWS API: one list of paths for the emulator
-(behaviour.middleware, emulator.server) and for its clients (simulate, decision, backends.emulador)."""
+(behaviour.control, emulator.server) and for its clients (simulate, decision, backends.emulador)."""
 
 SERVICE_ID = "ecslab-emulador"  # what STATUS_PATH answers as "servico": our emulator, not another one
 STATUS_PATH = "/ecslab/status"  # GET: which emulator answers here

@@ -27,9 +27,9 @@ def installed() -> bool:
 def reconcile() -> None:
     if not _installed:
         return
-    from ecslab.behaviour import simulation
+    from ecslab.behaviour import simulation_pass
 
-    simulation.reconcile()
+    simulation_pass.reconcile()
 
 
 __all__ = ["install", "installed", "reconcile", "wrap"]

@@ -197,7 +197,7 @@ def _configuration(alarm: Any) -> dict[str, Any]:
     }
 
 
-# --- moto entry points (wired in by patches.py) -------------------------------------------------------------
+# --- moto entry points (wired in by moto_patches.py) -------------------------------------------------------------
 
 
 def put_metric_alarm(original: Callable[..., Any], backend: Any, name: str, *args: Any, **kwargs: Any) -> Any:

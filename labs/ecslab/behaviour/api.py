@@ -1,4 +1,4 @@
-"""ECS API calls whose moto 5.2.5 version we replace or complete (wired in by patches.py)."""
+"""ECS API calls whose moto 5.2.5 version we replace or complete (wired in by moto_patches.py)."""
 
 from __future__ import annotations
 

@@ -39,7 +39,7 @@ from ecslab.behaviour import (
     loadbalancing,
     nat,
     network,
-    scheduled,
+    scheduled_actions,
     service_deployments,
     task_protection,
 )
@@ -299,8 +299,8 @@ PATCHES: tuple[Patch, ...] = (
           "(self, service_namespace: str, schedule: str, timezone: str, scheduled_action_name: str, "
           "resource_id: str, scalable_dimension: str, start_time: str, end_time: str, scalable_target_action: str) "
           "-> None",
-          wrap(scheduled.put_scheduled_action), "moto stores the action and never runs it: the schedule is "
-          "validated and runs on the simulated clock (scheduled.py); ObjectNotFoundException without a target"),
+          wrap(scheduled_actions.put_scheduled_action), "moto stores the action and never runs it: the schedule is "
+          "validated and runs on the simulated clock (scheduled_actions.py); ObjectNotFoundException without a target"),
     Patch(FakeApplicationAutoscalingPolicy, "_generate_ecs_alarms", "(self) -> list['Alarm']",
           replace(autoscaling.tracking_alarms), "thresholds at the target and 90% of it (moto: 6), "
           "DisableScaleIn, customized metrics"),

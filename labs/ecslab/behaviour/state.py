@@ -86,7 +86,7 @@ class WorldSim:
     activities: list[dict[str, Any]] = field(default_factory=list)  # Application Auto Scaling, oldest first
     last_scaling: dict[tuple[str, str], float] = field(default_factory=dict)  # (resource id, "out"|"in") -> time
     decisions: dict[str, dict[str, Any]] = field(default_factory=dict)  # lab 06, by student (decision.py)
-    writes_seen: int = -1  # simulation.writes() when the last full pass ended
+    writes_seen: int = -1  # simulation_pass._writes when the last full pass ended
     next_due: float | None = None  # the earliest event after the last full pass (None: nothing pending)
 
 

@@ -1,5 +1,6 @@
 """The emulator process: moto's WSGI app wrapped in our middleware, served by werkzeug on 127.0.0.1 (or on the
-address an instructor names for a class on the LAN), with connections kept open between calls (emulator.handler).
+address an instructor names for a class on the LAN), with connections kept open between calls
+(emulator.speedups.keep_alive).
 
 The middleware
 - answers ``GET /ecslab/status`` at once, so a client can tell this emulator from anything else on the port;
@@ -25,7 +26,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 from urllib.parse import parse_qs
 
-from ecslab.behaviour.middleware import json_answer
+from ecslab.behaviour.control import json_answer
 from ecslab.emulator.directory import Directory, record_path
 from ecslab.endpoints import CLASS_PATH, SERVICE_ID, STATUS_PATH
 

@@ -318,7 +318,7 @@ def run(world: World, action: Any, at: float) -> None:
         autoscaling.set_desired(world, action, int(high), at, f"maximum capacity was set to {high}")
 
 
-# --- moto entry points (wired in by patches.py) -------------------------------------------------------------
+# --- moto entry points (wired in by moto_patches.py) -------------------------------------------------------------
 
 
 def put_scheduled_action(original: Callable[..., Any], backend: Any, service_namespace: str, schedule: str,

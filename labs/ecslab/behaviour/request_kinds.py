@@ -3,7 +3,7 @@ simulation never looks at, a read whose answer the simulation never changes, and
 emulator's own machine.
 
 All matter for speed: the first two do not make the next call run the simulation's pass (the pass is skipped when
-no call has written anything since the last one and no event is due: simulation.reconcile), and the last needs no
+no call has written anything since the last one and no event is due: simulation_pass.reconcile), and the last needs no
 pass before it. Anything not recognised counts as a write that may change the world and a read that may see the
 simulation, so a mistake on that side costs time, never correctness.
 """

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from ecslab.behaviour import requests
+from ecslab.behaviour import request_kinds
 from ecslab.behaviour.middleware import wrap
 
 FORM = "application/x-www-form-urlencoded"
@@ -38,7 +38,7 @@ def environ(path: str = "/", method: str = "POST", body: bytes = b"", remote: st
     (environ("/moto-api/data.json", method="GET"), False),
 ])
 def test_reads_are_told_from_writes(env, read):
-    assert requests.is_read(env) is read
+    assert request_kinds.is_read(env) is read
 
 
 def signed(service: str) -> str:
@@ -70,7 +70,7 @@ def ecs(action: str) -> dict:
     (environ("/ecslab/carga"), False),
 ])
 def test_writes_the_simulation_never_reads_need_no_pass(env, alone):
-    assert requests.leaves_world_alone(env) is alone
+    assert request_kinds.leaves_world_alone(env) is alone
 
 
 @pytest.mark.parametrize(("env", "blind"), [
@@ -90,7 +90,7 @@ def test_writes_the_simulation_never_reads_need_no_pass(env, alone):
     (environ(body=b"Action=DescribeSecurityGroups", CONTENT_TYPE=FORM), False),
 ])
 def test_reads_the_simulation_never_changes_need_no_pass_before_them(env, blind):
-    assert requests.needs_no_pass(env) is blind
+    assert request_kinds.needs_no_pass(env) is blind
 
 
 def test_only_reads_that_may_see_the_simulation_run_its_pass(monkeypatch):
@@ -114,7 +114,7 @@ def test_only_reads_that_may_see_the_simulation_run_its_pass(monkeypatch):
 def test_reading_a_form_body_leaves_it_for_moto():
     body = b"Action=CreateVpc&CidrBlock=10.0.0.0%2F16"
     env = environ(body=body, CONTENT_TYPE="application/x-www-form-urlencoded")
-    assert requests.action(env) == "CreateVpc"
+    assert request_kinds.action(env) == "CreateVpc"
     assert env["wsgi.input"].read() == body
 
 

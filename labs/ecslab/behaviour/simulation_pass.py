@@ -6,9 +6,9 @@ and services scale in the right order.
 
 Before any call, the pass is skipped when no call has written anything since the last pass and no event is due
 yet: nothing could have changed, so the pass would find the world as it is. A call that may change the world
-(anything but a read or a write the simulation never looks at: see requests.leaves_world_alone) makes the next
+(anything but a read or a write the simulation never looks at: see request_kinds.leaves_world_alone) makes the next
 call run the pass. In a class most calls are reads, and a full pass walks every student's services. A read whose
-answer no pass can change (a network's layout, a role, a task definition: requests.needs_no_pass) runs no pass at
+answer no pass can change (a network's layout, a role, a task definition: request_kinds.needs_no_pass) runs no pass at
 all, so a pending change is simulated at the next call that can see it, from the time of the last pass.
 """
 
@@ -26,7 +26,7 @@ from ecslab.behaviour import (
     metrics,
     nat,
     placement,
-    scheduled,
+    scheduled_actions,
     scheduler,
     spot,
     state,
@@ -76,7 +76,7 @@ def next_event(world: World, after: float) -> float | None:
                     times.append(due)
     for upcoming in (agent.next_registration(world, after), spot.next_termination(world, after),
                      managed_scaling.next_decision(world, after), metrics.next_tick(world, after),
-                     scheduled.next_run(world, after), scheduler.next_problem_report(world, after),
+                     scheduled_actions.next_run(world, after), scheduler.next_problem_report(world, after),
                      nat.next_available(world, after), scheduler.next_retry(world, after),
                      task_protection.next_expiry(world, after)):
         if upcoming is not None:
@@ -114,7 +114,7 @@ def reconcile_world(world: World, now: float) -> None:
 
 
 def converge(world: World, at: float) -> None:
-    scheduled.run_due(world, at)
+    scheduled_actions.run_due(world, at)
     spot.terminate_due(world, at)
     agent.sync(world, at)
     asg.replace_terminated(world)
