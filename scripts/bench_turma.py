@@ -21,7 +21,7 @@ checks of labs 00 … 06, then 99 (`limpar`, an empty inventory, the checks of l
 
 Measured: every boto3 API call's latency on the client (around `BaseClient._make_api_call`, so paging, waiters
 and retries included) and every HTTP attempt's status (botocore's `response-received` event, so a 5xx hidden by a
-retry still counts); the emulator-only calls of `ecslab.simulate` are timed too.
+retry still counts); the emulator-only calls (the emulator backend's own endpoints) are timed too.
 
 Cross-student changes are proven two ways, and either one failing fails the run:
 
@@ -177,10 +177,11 @@ def percentile(values: list[float], fraction: float) -> float:
 
 
 def instrument(medidas: Medidas) -> None:
-    """Time every boto3 call and record writes and owners; time the emulator-only calls of ecslab.simulate."""
+    """Time every boto3 call and record writes and owners; time the emulator-only calls (its own endpoints)."""
     from botocore.client import BaseClient
 
-    from ecslab import simulate
+    from ecslab.backends.emulator_backend import Emulador
+    from ecslab.endpoints import CLOCK_PATH
 
     original = BaseClient._make_api_call
 
@@ -204,15 +205,16 @@ def instrument(medidas: Medidas) -> None:
 
     BaseClient._make_api_call = timed  # type: ignore[method-assign]
 
-    original_request = simulate._request
+    original_request = Emulador._call
 
-    def timed_request(s: Any, path: str, payload: dict[str, Any] | None = None, timeout: float = 10.0) -> Any:
+    def timed_request(backend: Any, s: Any, path: str, payload: dict[str, Any] | None = None,
+                      timeout: float = 10.0) -> Any:
         label = f"emulador:{path}"
-        if path != simulate.CLOCK_PATH and payload is not None:
+        if path != CLOCK_PATH and payload is not None:
             medidas.write(label, payload)
         started = time.perf_counter()
         try:
-            status, body = original_request(s, path, payload, timeout)
+            status, body = original_request(backend, s, path, payload, timeout)
         finally:
             medidas.call(label, (time.perf_counter() - started) * 1000)
         with medidas.lock:
@@ -223,7 +225,7 @@ def instrument(medidas: Medidas) -> None:
                 medidas.sem_resposta.append(f"{current_student()} {label}")
         return status, body
 
-    simulate._request = timed_request
+    Emulador._call = timed_request  # type: ignore[method-assign]
 
 
 def watch_responses(client: Any, medidas: Medidas) -> None:
@@ -461,7 +463,7 @@ def lab03_extra(s: Any, built: dict[str, Any]) -> None:
 
 def lab04_extra(s: Any, built: dict[str, Any]) -> None:
     """A FARGATE_SPOT task and a Spot instance interrupted (preparar_lab built the notebook's EC2 Spot service)."""
-    from ecslab.simulate import simular_interrupcao_spot
+    from ecslab.spot_and_load import simular_interrupcao_spot
     from ecslab.wait import esperar_servico
 
     ecs = s.client("ecs")
@@ -485,7 +487,7 @@ def lab04_extra(s: Any, built: dict[str, Any]) -> None:
 
 def lab05_extra(s: Any, built: dict[str, Any], turma: Turma) -> None:
     """The notebook's load: 90% CPU until the service scales out, then 10% until it is back to one task."""
-    from ecslab.simulate import simular_carga
+    from ecslab.spot_and_load import simular_carga
     from ecslab.wait import aguardar, esperar_servico
 
     cluster, service = built["cluster"], built["servico"]
@@ -827,7 +829,7 @@ def main() -> int:
     sys.stdout = QuietThreads(real_stdout)
     try:
         def session(name: str, class_view: bool = False) -> Any:
-            s = Sessao(Config(backend="emulador", aluno=name, endpoint=url), start_emulator=False,
+            s = Sessao(Config(backend="emulador", aluno=name, endpoint=url),
                        class_view=class_view)
             s.clientes()  # made here, in one thread
             return s

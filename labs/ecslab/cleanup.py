@@ -44,8 +44,7 @@ class Limpeza:
                     return False
                 raise
         try:
-            timeout = 60.0 if self.s.backend == "emulador" else 600.0
-            if wait_until(attempt, timeout=timeout, interval=poll_interval(self.s)):
+            if wait_until(attempt, timeout=self.s.backend.timings.cleanup, interval=poll_interval(self.s)):
                 if record:
                     self.removed.append(label)
                 return True
@@ -116,10 +115,11 @@ def limpar(lab: str | None = None, *, sessao: Sessao | None = None, verbose: boo
     for it in inv.get("grupo-auto-scaling", []):
         job.call(f"grupo Auto Scaling {it['nome']}", lambda it=it: autoscaling.delete_auto_scaling_group(
             AutoScalingGroupName=it["nome"], ForceDelete=True), "ScalingActivityInProgress", "ResourceInUse")
-    if inv.get("grupo-auto-scaling") and s.backend != "emulador":
+    settle = s.backend.timings
+    if inv.get("grupo-auto-scaling") and settle.deletions:
         names = [it["nome"] for it in inv["grupo-auto-scaling"]]
         wait_until(lambda: not autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=names)[
-            "AutoScalingGroups"], timeout=900, interval=10)
+            "AutoScalingGroups"], timeout=settle.deletions, interval=settle.deletion_poll)
     instances = [it["id"] for it in inv.get("instancia", [])]
     if instances:
         job.call(f"instâncias {', '.join(instances)}", lambda: ec2.terminate_instances(InstanceIds=instances))
@@ -167,9 +167,9 @@ def limpar(lab: str | None = None, *, sessao: Sessao | None = None, verbose: boo
     for it in inv.get("gateway-nat", []):
         job.call(f"gateway NAT {it['nome']}", lambda it=it: ec2.delete_nat_gateway(NatGatewayId=it["id"]))
     nat_ids = [it["id"] for it in inv.get("gateway-nat", [])]
-    if nat_ids and s.backend != "emulador":
+    if nat_ids and settle.deletions:
         wait_until(lambda: all(n["State"] == "deleted" for n in ec2.describe_nat_gateways(
-            NatGatewayIds=nat_ids)["NatGateways"]), timeout=600, interval=10)
+            NatGatewayIds=nat_ids)["NatGateways"]), timeout=settle.deletions, interval=settle.deletion_poll)
     for it in inv.get("ip-elastico", []):
         job.call(f"IP elástico {it['nome'] or it['id']}", lambda it=it: ec2.release_address(AllocationId=it["id"]),
                  "InvalidIPAddress.InUse", "AuthFailure")

@@ -22,7 +22,7 @@ def _config(args: argparse.Namespace, backend: str | None = None):
 def _session(args: argparse.Namespace):
     from ecslab.session import Sessao
 
-    return Sessao(_config(args))
+    return Sessao(_config(args)).open()
 
 
 def cmd_emulador(args: argparse.Namespace) -> int:
@@ -108,7 +108,7 @@ def cmd_inventario(args: argparse.Namespace) -> int:
     s = _session(args)
     inv = inventario(args.lab, sessao=s)
     if args.json:
-        print(json.dumps({"aluno": s.aluno, "backend": s.backend, "recursos": inv}, ensure_ascii=False, indent=2))
+        print(json.dumps({"aluno": s.aluno, "backend": s.backend.name, "recursos": inv}, ensure_ascii=False, indent=2))
     else:
         print(f"Aluno {s.aluno}, backend {s.backend}, região {s.regiao}")
         print(format_table(inv))
@@ -125,7 +125,7 @@ def cmd_preparar(args: argparse.Namespace) -> int:
 
 
 def cmd_simular(args: argparse.Namespace) -> int:
-    from ecslab.simulate import simular_carga, simular_interrupcao_spot
+    from ecslab.spot_and_load import simular_carga, simular_interrupcao_spot
 
     if args.evento == "interrupcao-spot":
         done = simular_interrupcao_spot(instancia=args.instancia, tarefa=args.tarefa, sessao=_session(args))

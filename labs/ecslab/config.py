@@ -84,7 +84,7 @@ class Config:
     porta: int = PORTA_PADRAO
     regiao: str = REGIAO_PADRAO
     aluno: str = field(default_factory=lambda: normalize_student(_default_student()))
-    # The class emulator another machine runs (emulador backend only): used instead of starting one here.
+    # The class emulator another machine runs (read by the emulator backend alone): used instead of starting one.
     endpoint: str | None = None
 
     @classmethod
@@ -102,7 +102,7 @@ class Config:
             porta=_port_from(porta if porta is not None else os.environ.get("ECSLAB_PORTA")),
             regiao=region,
             aluno=student,
-            endpoint=_endpoint_from(os.environ.get("ECSLAB_ENDPOINT")) if chosen == "emulador" else None,
+            endpoint=_endpoint_from(os.environ.get("ECSLAB_ENDPOINT")),
         )
 
 

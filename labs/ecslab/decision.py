@@ -1,7 +1,7 @@
 """Lab 06 (custos e decisão): the student's workload, its monthly cost per option and the chosen option.
 
 Nothing is created on AWS: the decision is kept in a small JSON file in the ecslab state directory, which the
-lab 06 check reads. On the emulator it is also kept by the emulator itself (POST /ecslab/decisao), so that an
+lab 06 check reads. The backend may keep it too (the emulator does, POST /ecslab/decisao), so that an
 instructor's report on a class emulator sees the decisions made on the students' machines.
 """
 
@@ -10,12 +10,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
 
 from ecslab import costs
-from ecslab.backends import emulador
 from ecslab.config import state_dir
-from ecslab.endpoints import DECISION_PATH
 from ecslab.errors import ErroLab
 from ecslab.session import Sessao, resolve
 from ecslab.validation import check_fargate_size
@@ -56,13 +53,9 @@ def registrar_decisao(carga: dict[str, Any], custos: dict[str, float], escolha: 
               "escolha": escolha, "precos": costs.PRICES_DATE}
     path.write_text(json.dumps(record, ensure_ascii=False, indent=2))
     where = f"arquivo {path.name}"
-    if s.config.backend == "emulador" and s.endpoint_url:
-        status, _ = emulador.call_endpoint(s.endpoint_url, DECISION_PATH,
-                                           {"aluno": s.aluno, "registro": record, "regiao": s.config.regiao})
-        if status != 200:
-            raise ErroLab(f"O emulador não guardou a decisão (HTTP {status or 'sem resposta'}); o {where} foi "
-                          "gravado.", dica="Confira com `ecslab emulador status` e rode a célula de novo.")
-        where += " e no emulador"
+    elsewhere = s.backend.store_decision(s, record)
+    if elsewhere:
+        where += f" e {elsewhere}"
     print(f"📝 Decisão registrada: {OPCOES[escolha]} ({where}).")
     return path
 
@@ -76,12 +69,7 @@ def ler_decisao(aluno: str, sessao: Sessao | None = None) -> dict[str, Any] | No
             return json.loads(path.read_text())
         except ValueError:
             pass
-    if sessao is not None and sessao.config.backend == "emulador" and sessao.endpoint_url:
-        query = urlencode({"aluno": aluno, "regiao": sessao.config.regiao})
-        status, body = emulador.call_endpoint(sessao.endpoint_url, f"{DECISION_PATH}?{query}")
-        if status == 200 and isinstance(body.get("registro"), dict):
-            return body["registro"]
-    return None
+    return sessao.backend.read_decision(sessao, aluno) if sessao is not None else None
 
 
 def recompute(carga: dict[str, Any]) -> dict[str, float]:

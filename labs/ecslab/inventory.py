@@ -231,7 +231,7 @@ def _cloudwatch(s: Sessao, lab: str | None) -> list[dict[str, Any]]:
 def _fis(s: Sessao, lab: str | None) -> list[dict[str, Any]]:
     """AWS FIS experiment templates `ecslab simular` left behind (it deletes its own unless it was killed).
     Only real AWS has FIS here: neither the emulator nor LocalStack is asked."""
-    if s.backend != "aws":
+    if not s.backend.has_fis:
         return []
     out = []
     for template in _pages(s.client("fis"), "list_experiment_templates", "experimentTemplates"):

@@ -9,6 +9,8 @@ from typing import Any
 import boto3
 from botocore.config import Config as BotoConfig
 
+from ecslab import backends
+from ecslab.backends.base import Backend
 from ecslab.config import Config, normalize_student
 from ecslab.errors import ErroLab
 
@@ -53,67 +55,59 @@ def _shared_boto(dummy_key: str, region: str) -> _Boto:
 class Sessao:
     """One backend, one region, one student: the boto3 clients every helper uses.
 
-    On a class emulator (ECSLAB_ENDPOINT) the session talks to the class's process that serves its student (the
-    class may run one process per core: ecslab.emulator.directory). `class_view` is the instructor's session
-    instead: it talks to the class's first process, `for_student` reaches each student's and `per_process` every one.
+    Making a session does no I/O; opening it (explicitly with `open`, or at its first call) does what its backend
+    needs: start the embedded emulator, connect to the class emulator, probe LocalStack. On a class emulator
+    (ECSLAB_ENDPOINT) the session talks to the class's process that serves its student (the class may run one
+    process per core: ecslab.emulator.directory). `class_view` is the instructor's session instead: it talks to
+    the class's first process, `for_student` reaches each student's and `per_process` every one.
     """
 
-    def __init__(self, config: Config, *, start_emulator: bool = True, class_view: bool = False):
+    def __init__(self, config: Config, *, class_view: bool = False, backend: Backend | None = None,
+                 endpoint_url: str | None = None, boto: _Boto | None = None,
+                 students: dict[str, str | None] | None = None):
         self.config = config
+        self.backend: Backend = backend or backends.for_config(config)
+        self._class_view = class_view
         self._clients: dict[str, Any] = {}
-        self._students: dict[str, str] = {}  # student -> their process's endpoint, shared with for_student sessions
+        self._students = {} if students is None else students  # student -> their endpoint, shared with siblings
         self._account: str | None = None
         self._may_create = False
-        self.endpoint_url: str | None = None
-        if config.backend == "emulador":
-            from ecslab.backends import emulador
+        self._opened = endpoint_url is not None
+        self._endpoint_url = endpoint_url
+        dummy = self.backend.dummy_credentials
+        self._boto = boto or (_shared_boto(dummy, config.regiao) if dummy else
+                              _Boto(boto3.session.Session(region_name=config.regiao)))  # the environment's own
 
-            self._boto = _shared_boto("testing", config.regiao)
-            if config.endpoint:  # the class emulator (ECSLAB_ENDPOINT): connect, never start one here
-                if start_emulator:
-                    emulador.conectar(config.endpoint)
-                self.endpoint_url = config.endpoint if class_view else self._student_endpoint(config.aluno)
-            else:
-                if start_emulator:
-                    emulador.start(config.porta, config.regiao)
-                self.endpoint_url = emulador.endpoint(config.porta)
-        elif config.backend == "localstack":
-            from ecslab.backends import localstack
-
-            self.endpoint_url = localstack.check()
-            self._boto = _shared_boto("test", config.regiao)
-        else:  # the credentials of the environment, read by this session alone
-            self._boto = _Boto(boto3.session.Session(region_name=config.regiao))
+    def open(self) -> Sessao:
+        """Do the backend's I/O once (start or connect to the emulator, probe LocalStack); returns self."""
+        if not self._opened:
+            self._endpoint_url = self.backend.open(class_view=self._class_view)
+            self._opened = True
+        return self
 
     @property
-    def on_class_emulator(self) -> bool:
-        return self.config.backend == "emulador" and bool(self.config.endpoint)
+    def endpoint_url(self) -> str | None:
+        return self.open()._endpoint_url
 
     def _student_endpoint(self, aluno: str) -> str | None:
         """Where `aluno`'s calls go: on a class emulator, the process that serves them (asked once)."""
-        if not self.on_class_emulator:
-            return self.endpoint_url
         with self._boto.lock:
-            known = self._students.get(aluno)
-        if known is None:
-            from ecslab.backends import emulador
-
-            known = emulador.student_endpoint(str(self.config.endpoint), aluno)
-            with self._boto.lock:
-                self._students[aluno] = known
+            if aluno in self._students:
+                return self._students[aluno]
+        known = self.backend.student_endpoint(self.endpoint_url, aluno)
+        with self._boto.lock:
+            self._students[aluno] = known
         return known
 
     def _sibling(self, aluno: str, endpoint_url: str | None) -> Sessao:
         """A session sharing this one's backend, boto3 session and clients (per endpoint); nothing is probed."""
-        other = Sessao.__new__(Sessao)
-        other.config = replace(self.config, aluno=normalize_student(aluno))
-        other._students = self._students
+        other = Sessao(replace(self.config, aluno=normalize_student(aluno)), backend=self.backend,
+                       endpoint_url=endpoint_url, boto=self._boto, students=self._students)
         with self._boto.lock:
-            other._clients = dict(self._clients) if endpoint_url == self.endpoint_url else {}
+            if endpoint_url == self._endpoint_url:
+                other._clients = dict(self._clients)
         other._account = self._account
         other._may_create = self._may_create
-        other.endpoint_url = endpoint_url
-        other._boto = self._boto
         return other
 
     def for_student(self, aluno: str) -> Sessao:
@@ -125,30 +119,26 @@ class Sessao:
 
     def per_process(self) -> list[Sessao]:
         """One session per process of a class emulator (to list what is on each); this session alone elsewhere."""
-        if not self.on_class_emulator:
+        urls = self.backend.process_endpoints(self.endpoint_url)
+        if urls == [self.endpoint_url]:
             return [self]
-        from ecslab.backends import emulador
-
-        return [self._sibling(self.aluno, url) for url in emulador.class_endpoints(str(self.config.endpoint))]
+        return [self._sibling(self.aluno, url) for url in urls]
 
     @property
     def aluno(self) -> str:
         return self.config.aluno
 
     @property
-    def backend(self) -> str:
-        return self.config.backend
-
-    @property
     def regiao(self) -> str:
         return self.config.regiao
 
     def client(self, service: str) -> Any:
+        endpoint_url = self.endpoint_url
         with self._boto.lock:
             if service not in self._clients:
-                made = self._boto.clients.setdefault(self.endpoint_url, {})
+                made = self._boto.clients.setdefault(endpoint_url, {})
                 if service not in made:
-                    made[service] = self._boto.session.client(service, endpoint_url=self.endpoint_url,
+                    made[service] = self._boto.session.client(service, endpoint_url=endpoint_url,
                                                              config=_BOTO_CONFIG)
                 self._clients[service] = made[service]
             return self._clients[service]
@@ -163,22 +153,16 @@ class Sessao:
 
     def account_id(self) -> str:
         if self._account is None:
-            if self.backend == "aws":
-                from ecslab.backends import aws
-
-                self._account = aws.account_id(self.client("sts"))
-            else:
-                self._account = self.client("sts").get_caller_identity()["Account"]
+            self._account = self.backend.account_id(self.client("sts"))
         return self._account
 
     def ensure_may_create(self) -> None:
-        """On real AWS, refuse unless the student confirmed the account. No-op elsewhere."""
+        """Refuse unless the backend lets this student create (real AWS: the account confirmed)."""
         if self._may_create:
             return
-        if self.backend == "aws":
-            from ecslab.backends import aws
-
-            self._account = aws.require_confirmation(self.client("sts"))
+        account = self.backend.confirm_may_create(self.client("sts"))
+        if account is not None:
+            self._account = account
         self._may_create = True
 
     @property
@@ -187,8 +171,8 @@ class Sessao:
         return self._may_create
 
     def announce_costs(self, text: str) -> None:
-        """Print the cost estimate of what is about to be created (AWS only)."""
-        if self.backend == "aws":
+        """Print the cost estimate of what is about to be created (where it costs money)."""
+        if self.backend.shows_costs:
             print(text, flush=True)
 
 
@@ -202,7 +186,7 @@ def sessao(config: Config | None = None) -> Sessao:
     wanted = config or Config.from_env()
     with _current_lock:
         if _current is None or _current.config != wanted:
-            _current = Sessao(wanted)
+            _current = Sessao(wanted).open()
         return _current
 
 

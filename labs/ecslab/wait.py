@@ -6,9 +6,6 @@ import time
 from typing import Any
 
 from ecslab.session import Sessao, resolve
-from ecslab.simulate import avancar_relogio
-
-DEFAULT_TIMEOUT = {"emulador": 30.0, "localstack": 120.0, "aws": 600.0}
 
 
 def _all_tasks_running(ecs: Any, cluster: str, svc: dict[str, Any]) -> bool:
@@ -26,8 +23,8 @@ def esperar_servico(cluster: str, servico: str, *, tempo: float | None = None,
     ECS completes a deployment once its targets are healthy); returns its description."""
     s = resolve(sessao)
     ecs = s.client("ecs")
-    limit = DEFAULT_TIMEOUT[s.backend] if tempo is None else tempo
-    pause = 0.5 if s.backend == "emulador" else 10.0
+    limit = s.backend.timings.service_stable if tempo is None else tempo
+    pause = s.backend.timings.poll
     deadline = time.monotonic() + limit
     svc: dict[str, Any] | None = None
     while True:
@@ -50,7 +47,10 @@ def aguardar(segundos: float, *, sessao: Sessao | None = None) -> None:
     """Let `segundos` of (simulated) time pass: on the emulator the clock jumps forward at once, elsewhere this
     sleeps. Alarms that need minutes of data (auto scaling) can then be watched in seconds."""
     s = resolve(sessao)
-    if s.backend == "emulador":
-        avancar_relogio(segundos, sessao=s)
-        return
-    time.sleep(segundos)
+    s.backend.pass_time(s, segundos)
+
+
+def avancar_relogio(segundos: float, *, sessao: Sessao | None = None) -> None:
+    """Move the emulator's simulated clock forward (what `aguardar` does on the emulator)."""
+    s = resolve(sessao)
+    s.backend.advance_clock(s, segundos)

@@ -102,7 +102,7 @@ def localstack_health(monkeypatch):
 def test_localstack_without_ecs_explains_token_and_tier(localstack_health, monkeypatch):
     monkeypatch.delenv("LOCALSTACK_AUTH_TOKEN", raising=False)
     with pytest.raises(ErroLab) as err:
-        Sessao(Config(backend="localstack", aluno="ana"))
+        Sessao(Config(backend="localstack", aluno="ana")).open()
     text = str(err.value)
     assert "LOCALSTACK_AUTH_TOKEN não definido" in text
     assert "plano pago" in text and "ECSLAB_BACKEND=emulador" in text
@@ -119,7 +119,7 @@ def test_localstack_unreachable(monkeypatch):
     monkeypatch.setenv("LOCALSTACK_HOST", f"127.0.0.1:{free_port()}")
     monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
     with pytest.raises(ErroLab, match="Não encontrei um LocalStack"):
-        Sessao(Config(backend="localstack", aluno="ana"))
+        Sessao(Config(backend="localstack", aluno="ana")).open()
 
 
 def test_students_of_one_process_share_the_emulators_clients_but_not_aws_ones(make_session, monkeypatch):

@@ -7,7 +7,7 @@ import pytest
 from ecslab.checks.framework import executar
 from ecslab.inventory import inventario
 from ecslab.provision.labs import preparar_lab
-from ecslab.simulate import avancar_relogio
+from ecslab.wait import avancar_relogio
 
 # Started and registered by ECS itself while the lab settles, not created by the lab's helpers.
 MANAGED_BY_ECS = (":task/", ":container-instance/")

@@ -15,12 +15,12 @@ import pytest
 from botocore.stub import ANY, Stubber
 from ecslab_testutil import fake_localstack, free_port
 
-from ecslab import simulate_aws
+from ecslab.backends import aws_events
 from ecslab.cli import build_parser
 from ecslab.config import Config
 from ecslab.errors import ErroLab
 from ecslab.session import Sessao
-from ecslab.simulate import simular_carga, simular_interrupcao_spot
+from ecslab.spot_and_load import simular_carga, simular_interrupcao_spot
 
 ACCOUNT = "111122223333"
 INSTANCE = "i-0123456789abcdef0"
@@ -145,9 +145,9 @@ def test_spot_interruption_creates_the_role_runs_the_experiment_and_deletes_the_
         {"status": "initiating"}, {"status": "running"}, {"status": "running"}, {"status": "completed"}])
     expect_template_deleted(stubs)
     slept = []
-    done = simulate_aws.interrupt_spot_instances(s, [INSTANCE], poll=3.0, sleep=slept.append)
+    done = aws_events.interrupt_spot_instances(s, [INSTANCE], poll=3.0, sleep=slept.append)
     assert done == {"instancias": [INSTANCE], "tarefas": [], "experimento": EXPERIMENT}
-    assert slept == [simulate_aws.ROLE_PROPAGATION, 3.0, 3.0, 3.0]  # the new role settles, then three polls
+    assert slept == [aws_events.ROLE_PROPAGATION, 3.0, 3.0, 3.0]  # the new role settles, then three polls
     no_more_calls(stubs)
     out = capsys.readouterr().out
     assert f"experimento {EXPERIMENT}: iniciando" in out and "em execução" in out and "concluído" in out
@@ -171,7 +171,7 @@ def test_a_failed_experiment_still_deletes_its_template(aws):
         {"status": "running"}, {"status": "failed", "reason": "Unable to assume role"}])
     expect_template_deleted(stubs)
     with pytest.raises(ErroLab) as err:
-        simulate_aws.interrupt_spot_instances(s, [INSTANCE], poll=0, sleep=lambda _: None)
+        aws_events.interrupt_spot_instances(s, [INSTANCE], poll=0, sleep=lambda _: None)
     assert f"O experimento {EXPERIMENT} do AWS FIS terminou como falhou: Unable to assume role" in str(err.value)
     assert ROLE in err.value.dica
     no_more_calls(stubs)
@@ -188,7 +188,7 @@ def test_an_experiment_that_never_ends_is_stopped_and_its_template_deleted(aws):
         now[0] += seconds
 
     with pytest.raises(ErroLab, match="não terminou em 1 minutos; pedi que ele pare"):
-        simulate_aws.interrupt_spot_instances(s, [INSTANCE], poll=30, timeout=60, sleep=sleep, clock=lambda: now[0])
+        aws_events.interrupt_spot_instances(s, [INSTANCE], poll=30, timeout=60, sleep=sleep, clock=lambda: now[0])
     no_more_calls(stubs)
 
 
@@ -292,7 +292,7 @@ def balancer():
 def test_traffic_respects_the_rate_and_stops_at_the_time_bound(balancer):
     lb = balancer()
     started = time.monotonic()
-    summary = simulate_aws.send_traffic(lb.url, duration=1.0, rate=20, progress_every=0)
+    summary = aws_events.send_traffic(lb.url, duration=1.0, rate=20, progress_every=0)
     took = time.monotonic() - started
     assert summary.sent + summary.skipped == 20  # 20 per second for one second, not one more
     assert summary.sent == summary.answered == lb.count >= 15 and summary.failed == 0
@@ -307,13 +307,13 @@ def test_traffic_respects_the_rate_and_stops_at_the_time_bound(balancer):
 def test_slow_answers_and_errors_are_counted_and_in_flight_requests_end_within_the_timeout(balancer):
     slow = balancer(delay=1.0)
     started = time.monotonic()
-    summary = simulate_aws.send_traffic(slow.url, duration=0.5, rate=8, timeout=0.2, progress_every=0)
+    summary = aws_events.send_traffic(slow.url, duration=0.5, rate=8, timeout=0.2, progress_every=0)
     assert time.monotonic() - started < 0.5 + 0.2 + 1.0  # the last request gives up after its 0.2 s timeout
     assert summary.sent + summary.skipped == 4 and summary.sent == slow.count >= 3
-    assert summary.answered == 0 and summary.errors == {simulate_aws.NO_ANSWER: summary.sent}
+    assert summary.answered == 0 and summary.errors == {aws_events.NO_ANSWER: summary.sent}
 
     flaky = balancer(status=lambda n: 503 if n % 2 else 200)
-    summary = simulate_aws.send_traffic(flaky.url, duration=0.5, rate=20, progress_every=0)
+    summary = aws_events.send_traffic(flaky.url, duration=0.5, rate=20, progress_every=0)
     sent, ok = summary.sent, flaky.count // 2
     assert sent + summary.skipped == 10 and sent == flaky.count >= 8
     assert summary.answered == ok and summary.errors == {"HTTP 503": sent - ok}
@@ -327,7 +327,7 @@ def test_slow_answers_and_errors_are_counted_and_in_flight_requests_end_within_t
 def test_traffic_bounds_are_hard(balancer, duration, rate, words):
     lb = balancer()
     with pytest.raises(ErroLab, match=words):
-        simulate_aws.send_traffic(lb.url, duration=duration, rate=rate)
+        aws_events.send_traffic(lb.url, duration=duration, rate=rate)
     assert lb.count == 0
 
 

@@ -357,7 +357,7 @@ def test_attach_role_policy_only_for_the_managed_policies_of_the_labs():
 
 
 def test_inline_policies_only_on_the_fis_role_and_that_role_only_for_fis():
-    from ecslab.simulate_aws import FIS_ROLE_SUFFIX, LAB
+    from ecslab.backends.aws_events import FIS_ROLE_SUFFIX, LAB
 
     fis_role = f"arn:aws:iam::*:role/{TAG}/*-{LAB}-{FIS_ROLE_SUFFIX}"
     assert [st["Resource"] for st in allowed_by("iam:PutRolePolicy")] == [fis_role]

@@ -9,7 +9,7 @@ from ecslab.config import Config
 from ecslab.decision import opcoes_permitidas, recompute
 from ecslab.errors import ErroLab
 from ecslab.session import Sessao
-from ecslab.simulate import simular_carga, simular_interrupcao_spot
+from ecslab.spot_and_load import simular_carga, simular_interrupcao_spot
 
 
 def test_price_table_is_dated_and_sourced():

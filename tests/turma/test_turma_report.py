@@ -22,9 +22,10 @@ from ecslab.inventory import inventario
 from ecslab.provision.cluster import criar_cluster
 from ecslab.provision.iam import criar_perfis_iam
 from ecslab.provision.labs import preparar_lab
-from ecslab.simulate import avancar_relogio, simular_carga
+from ecslab.spot_and_load import simular_carga
 from ecslab.turma import QuadroTurma, alunos_vistos, relatorio_turma
 from ecslab.turma.roster import labs_by_student
+from ecslab.wait import avancar_relogio
 
 FINISHED, HALF, CLEANED, ABSENT = "rfabi", "rgil", "rdora", "rhugo"
 LABS = ["00", "01", "02", "03", "04", "05", "06", "07", "99"]

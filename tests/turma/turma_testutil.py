@@ -36,7 +36,7 @@ class Turma:
     def base(self) -> Sessao:
         """The instructor's session on the class emulator."""
         return Sessao(Config(backend="emulador", porta=self.port, aluno="instrutor", endpoint=self.endpoint),
-                      start_emulator=False, class_view=True)
+                      class_view=True)
 
     def student_env(self, aluno: str, **extra: str) -> dict[str, str]:
         """A student's environment on another "machine": the class emulator through ECSLAB_ENDPOINT only."""

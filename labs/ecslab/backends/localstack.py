@@ -8,6 +8,7 @@ import urllib.error
 import urllib.request
 from typing import Any
 
+from ecslab.backends.base import Backend, Timings
 from ecslab.errors import ErroLab
 
 ECS_OK = {"available", "running", "ready", "initialized"}
@@ -50,3 +51,18 @@ def check(url: str | None = None) -> str:
             ),
         )
     return url
+
+
+class LocalStack(Backend):
+    name = "localstack"
+    timings = Timings(poll=2.0, service_stable=120.0, checks=60.0, cleanup=600.0, deletions=900.0,
+                      deletion_poll=10.0, iam_settle=0.0)
+    dummy_credentials = "test"
+
+    def open(self, *, class_view: bool = False) -> str | None:
+        return check()
+
+    def _not_here(self, what: str) -> ErroLab:
+        return ErroLab(f"A LocalStack não tem {what}.",
+                       dica="Use o emulador do curso (ECSLAB_BACKEND=emulador), que simula, ou a AWS real "
+                            "(ECSLAB_BACKEND=aws), onde `ecslab simular` faz o evento de verdade.")

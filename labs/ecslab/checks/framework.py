@@ -25,7 +25,6 @@ CHECK_MODULES = {
     "07": "ecslab.checks.lab07",
     "99": "ecslab.checks.lab99",
 }
-DEFAULT_WAIT = {"emulador": 15.0, "localstack": 60.0, "aws": 300.0}
 WAIT_ENV = "ECSLAB_ESPERA"  # seconds a check may wait for what is still starting (overrides the default)
 
 
@@ -122,7 +121,7 @@ class Contexto:
 
     def eventually(self, probe: Callable[[], Any], interval: float | None = None) -> Any:
         """Call probe until it stops raising Falha or the shared deadline passes (then re-raise)."""
-        pause = interval if interval is not None else (0.5 if self.s.backend == "emulador" else 5.0)
+        pause = interval if interval is not None else self.s.backend.timings.poll
         while True:
             try:
                 return probe()
@@ -145,9 +144,9 @@ def executar(lab: str, *, sessao: Sessao | None = None, espera: float | None = N
     module = importlib.import_module(CHECK_MODULES[lab])
     if espera is None and os.environ.get(WAIT_ENV, "").strip():
         espera = _wait_from_env()
-    wait = DEFAULT_WAIT[s.backend] if espera is None else max(0.0, float(espera))
+    wait = s.backend.timings.checks if espera is None else max(0.0, float(espera))
     ctx = Contexto(s, lab, wait)
-    report = Relatorio(lab, s.aluno, s.backend)
+    report = Relatorio(lab, s.aluno, s.backend.name)
     for nome, dica, fn in module.CHECKS:
         try:
             detail = fn(ctx) or ""

@@ -70,7 +70,7 @@ def wait_until(check: Callable[[], bool], timeout: float, interval: float = 2.0)
 
 
 def poll_interval(sessao: Sessao) -> float:
-    return 0.2 if sessao.backend == "emulador" else 5.0
+    return sessao.backend.timings.poll
 
 
 def check_instance_count(instancias: Any) -> None:

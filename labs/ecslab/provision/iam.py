@@ -71,8 +71,8 @@ def ensure_instance_profile(s: Sessao, lab: str, suffix: str, role_name: str) ->
     if not any(r["RoleName"] == role_name for r in profile.get("Roles", [])):
         iam.add_role_to_instance_profile(InstanceProfileName=profile_name, RoleName=role_name)
         created = True
-    if created and s.backend == "aws":
-        time.sleep(10)  # IAM is eventually consistent: a new profile is not usable by EC2 at once
+    if created:
+        time.sleep(s.backend.timings.iam_settle)  # IAM is eventually consistent: a new profile is not usable at once
     return profile_name, profile["Arn"]
 
 

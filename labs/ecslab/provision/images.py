@@ -80,7 +80,7 @@ def publicar_imagem(repositorio: str, tag: str, *, sessao: Sessao | None = None)
     ecr = s.client("ecr")
     uri = _repository(ecr, name)["repositoryUri"]
     image = f"{uri}:{tag}"
-    if s.backend != "emulador":
+    if not s.backend.simulates_image_pushes:
         return _push_for_real(ecr, s, name, uri, tag, image)
     if _has_tag(ecr, name, tag):
         print(f"✅ A imagem {image} já está no repositório (nada a enviar).")

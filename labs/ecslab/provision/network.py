@@ -118,11 +118,11 @@ def _ensure_nat(s: Sessao, lab: str, subnet_id: str) -> tuple[str, str]:
         eip_name = naming.name(s.aluno, lab, "eip-nat")
         eips = ec2_find(s, "eip", lab, eip_name)
         free = [e for e in eips if not e.get("AssociationId")]
-        if eips and not free and s.backend != "emulador":
+        if eips and not free and s.backend.timings.deletions:
             # A NAT being deleted still holds its address for a minute or so: wait for it rather than leak one.
             def released() -> bool:
                 return any(not e.get("AssociationId") for e in ec2_find(s, "eip", lab, eip_name))
-            if wait_until(released, timeout=180, interval=10):
+            if wait_until(released, timeout=180, interval=s.backend.timings.deletion_poll):
                 free = [e for e in ec2_find(s, "eip", lab, eip_name) if not e.get("AssociationId")]
         if free:
             alloc = free[0]["AllocationId"]

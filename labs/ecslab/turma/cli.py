@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -50,29 +49,15 @@ def _config(args: argparse.Namespace, backend: str | None = None) -> Any:
 def _sessao(args: argparse.Namespace) -> Any:
     """The instructor's session on the class's backend: the class emulator (never started here; every process of
     it, see Sessao.per_process), or LocalStack / AWS as ECSLAB_BACKEND says."""
-    from ecslab.backends import emulador
+    from ecslab import backends
     from ecslab.session import Sessao
-    from ecslab.turma.emulator import endpoint_instrutor
 
-    cfg = _config(args)
-    if cfg.backend != "emulador":
-        return Sessao(cfg)
-    if cfg.endpoint:  # the class emulator of another machine
-        emulador.conectar(cfg.endpoint)
-        return Sessao(cfg, start_emulator=False, class_view=True)
-    url = endpoint_instrutor(cfg.porta)
-    found = emulador.probe_url(url)
-    if found.estado == "outro":
-        raise ErroLab(f"Em {url} responde {found.descricao}, não o emulador do ecslab.",
-                      dica="Confira a porta (--porta ou ECSLAB_PORTA).")
-    if found.estado != "nosso":
-        raise ErroLab(f"Nenhum emulador da turma responde em {url}.",
-                      dica=f"Inicie-o com `ecslab turma iniciar --porta {cfg.porta}` (ou confira --porta).")
-    return Sessao(replace(cfg, endpoint=url), start_emulator=False, class_view=True)
+    cfg = backends.for_config(_config(args)).instructor_config()
+    return Sessao(cfg, class_view=True).open()
 
 
 def _memory_key(s: Any) -> int | str:
-    return s.config.porta if s.backend == "emulador" else s.backend
+    return s.backend.class_key()
 
 
 def _remembered(s: Any) -> list[str]:

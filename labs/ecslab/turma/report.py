@@ -299,4 +299,4 @@ def relatorio_turma(sessao_base: Sessao, alunos: Iterable[str] | None = None, la
     with ThreadPoolExecutor(max_workers=max(1, min(WORKERS, len(students)))) as pool:
         for part in pool.map(one, students):
             cells.update(part)
-    return QuadroTurma(momento, sessao_base.backend, lab_ids, students, cells, vistos=sorted(present))
+    return QuadroTurma(momento, sessao_base.backend.name, lab_ids, students, cells, vistos=sorted(present))

@@ -115,7 +115,7 @@ def _cloudwatch(s: Sessao) -> Found:
 
 def _fis(s: Sessao) -> Found:
     """AWS FIS experiment templates `ecslab simular` may leave on real AWS (FIS tags are a plain dict)."""
-    if s.backend != "aws":
+    if not s.backend.has_fis:
         return
     for template in _pages(s.client("fis"), "list_experiment_templates", "experimentTemplates"):
         tags = template.get("tags") or {}

@@ -1,0 +1,133 @@
+"""The embedded emulator as a backend: started here (or the class emulator of ECSLAB_ENDPOINT, connected to), a
+clock that jumps, and Spot interruptions, load and lab 06's decisions through the emulator's own endpoints."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
+
+from ecslab.backends import emulador
+from ecslab.backends.base import Backend, Timings
+from ecslab.endpoints import CLOCK_PATH, DECISION_PATH, LOAD_PATH, SPOT_PATH
+from ecslab.errors import ErroLab
+
+if TYPE_CHECKING:
+    from ecslab.config import Config
+    from ecslab.session import Sessao
+
+
+def _unanswered(what: str, status: int) -> ErroLab:
+    return ErroLab(f"O emulador não atendeu {what} (HTTP {status or 'sem resposta'}).",
+                   dica="Confira com `ecslab emulador status`; se preciso, `ecslab emulador reiniciar`.")
+
+
+class Emulador(Backend):
+    name = "emulador"
+    timings = Timings(poll=0.2, service_stable=30.0, checks=15.0, cleanup=60.0, deletions=0.0, deletion_poll=0.0,
+                      iam_settle=0.0)
+    dummy_credentials = "testing"
+    simulates_image_pushes = True
+
+    @property
+    def on_class_emulator(self) -> bool:
+        return bool(self.config.endpoint)
+
+    def open(self, *, class_view: bool = False) -> str | None:
+        if self.config.endpoint:  # the class emulator (ECSLAB_ENDPOINT): connect, never start one here
+            emulador.conectar(self.config.endpoint)
+            if class_view:
+                return self.config.endpoint
+            return self.student_endpoint(self.config.endpoint, self.config.aluno)
+        emulador.start(self.config.porta, self.config.regiao)
+        return emulador.endpoint(self.config.porta)
+
+    def student_endpoint(self, endpoint_url: str | None, aluno: str) -> str | None:
+        if not self.config.endpoint:
+            return endpoint_url
+        return emulador.student_endpoint(self.config.endpoint, aluno)
+
+    def process_endpoints(self, endpoint_url: str | None) -> list[str | None]:
+        if not self.config.endpoint:
+            return [endpoint_url]
+        return list(emulador.class_endpoints(self.config.endpoint))
+
+    def instructor_config(self) -> Config:
+        """The class emulator: the one of ECSLAB_ENDPOINT, or the one this machine runs (never started here)."""
+        from ecslab.turma.emulator import endpoint_instrutor
+
+        if self.config.endpoint:  # the class emulator of another machine
+            return self.config
+        url = endpoint_instrutor(self.config.porta)
+        found = emulador.probe_url(url)
+        if found.estado == "outro":
+            raise ErroLab(f"Em {url} responde {found.descricao}, não o emulador do ecslab.",
+                          dica="Confira a porta (--porta ou ECSLAB_PORTA).")
+        if found.estado != "nosso":
+            raise ErroLab(f"Nenhum emulador da turma responde em {url}.",
+                          dica=f"Inicie-o com `ecslab turma iniciar --porta {self.config.porta}` (ou confira "
+                               "--porta).")
+        return replace(self.config, endpoint=url)
+
+    def class_key(self) -> int | str:
+        return self.config.porta
+
+    def _call(self, s: Sessao, path: str, payload: dict[str, Any] | None = None,
+              timeout: float = 10.0) -> tuple[int, dict[str, Any]]:
+        return emulador.call_endpoint(s.endpoint_url or "", path, payload, timeout)
+
+    def pass_time(self, s: Sessao, seconds: float) -> None:
+        self.advance_clock(s, seconds)
+
+    def advance_clock(self, s: Sessao, seconds: float) -> None:
+        status, _ = self._call(s, CLOCK_PATH, {"avancar": float(seconds)}, timeout=30.0)
+        if status != 200:
+            raise _unanswered("o avanço do relógio", status)
+
+    def interrupt_spot(self, s: Sessao, instances: list[str], tasks: list[str]) -> dict[str, list[str]]:
+        status, body = self._call(s, SPOT_PATH, {"instancias": instances, "tarefas": tasks, "regiao": s.regiao})
+        if status != 200:
+            raise _unanswered("a interrupção Spot", status)
+        done = {"instancias": list(body.get("instancias") or []), "tarefas": list(body.get("tarefas") or [])}
+        for instance_id in done["instancias"]:
+            print(f"⚡ Aviso de dois minutos enviado para a instância {instance_id}.")
+        for arn in done["tarefas"]:
+            print(f"⚡ Tarefa Fargate Spot interrompida: {arn.rsplit('/', 1)[-1]}.")
+        return done
+
+    def apply_load(self, s: Sessao, cluster: str, service: str, cpu: float | None, duration: float | None,
+                   rate: float | None) -> bool:
+        if cpu is None:
+            raise ErroLab("Informe a CPU que as tarefas devem reportar.",
+                          dica="No emulador a carga é uma porcentagem de CPU: cpu=90 (ou --cpu 90).")
+        if rate is not None:
+            print("ℹ️  --taxa (taxa=...) só vale na AWS, onde a carga é tráfego real; no emulador a carga é a CPU "
+                  "pedida.")
+        payload = {"cluster": cluster.rsplit("/", 1)[-1], "servico": service.rsplit("/", 1)[-1],
+                   "cpu": float(cpu), "regiao": s.regiao}
+        if duration is not None:
+            payload["duracao"] = float(duration)
+        status, body = self._call(s, LOAD_PATH, payload)
+        if status == 404 and body.get("erro"):
+            raise ErroLab(f"O emulador recusou a carga: {body['erro']}.",
+                          dica="Confira o nome do cluster e do serviço (o serviço precisa estar ACTIVE).")
+        if status != 200:
+            raise _unanswered("a carga de CPU", status)
+        until = f" por {duration:.0f} s (tempo simulado)" if duration is not None else ""
+        print(f"📈 Carga simulada: as tarefas de {service.rsplit('/', 1)[-1]} passam a usar {cpu:.0f}% de CPU"
+              f"{until}.")
+        return True
+
+    def store_decision(self, s: Sessao, record: dict[str, Any]) -> str:
+        status, _ = self._call(s, DECISION_PATH, {"aluno": s.aluno, "registro": record, "regiao": s.regiao})
+        if status != 200:
+            raise ErroLab(f"O emulador não guardou a decisão (HTTP {status or 'sem resposta'}); o arquivo local "
+                          "foi gravado.", dica="Confira com `ecslab emulador status` e rode a célula de novo.")
+        return "no emulador"
+
+    def read_decision(self, s: Sessao, aluno: str) -> dict[str, Any] | None:
+        query = urlencode({"aluno": aluno, "regiao": s.regiao})
+        status, body = emulador.call_endpoint(s.endpoint_url or "", f"{DECISION_PATH}?{query}")
+        if status == 200 and isinstance(body.get("registro"), dict):
+            return body["registro"]
+        return None
