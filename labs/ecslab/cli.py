@@ -10,7 +10,7 @@ import sys
 import time
 from collections.abc import Sequence
 
-from ecslab.errors import ErroLab
+from ecslab.errors import ErroLab, para_o_aluno
 
 
 def _config(args: argparse.Namespace, backend: str | None = None):
@@ -213,7 +213,20 @@ def build_parser() -> argparse.ArgumentParser:
                        help="na AWS: requisições por segundo, no máximo (padrão 50, limite 500); no emulador não se "
                             "aplica")
     carga.set_defaults(func=cmd_simular)
+    _porta_anywhere(parser)
     return parser
+
+
+def _porta_anywhere(parser: argparse.ArgumentParser) -> None:
+    """`--porta` works before or after the subcommand (`ecslab emulador iniciar --porta 4600`): every subcommand
+    that has no --porta of its own accepts it too, without overriding one given before the subcommand."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in action.choices.values():
+                if "--porta" not in child._option_string_actions:
+                    child.add_argument("--porta", type=int, default=argparse.SUPPRESS,
+                                       help="porta do emulador (padrão: ECSLAB_PORTA ou 4566)")
+                _porta_anywhere(child)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -223,12 +236,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.environ["ECSLAB_PORTA"] = str(args.porta)
     try:
         return args.func(args)
-    except ErroLab as exc:
-        print(f"❌ {exc}", file=sys.stderr)
-        return 2
     except KeyboardInterrupt:
         print("Interrompido.", file=sys.stderr)
         return 130
+    except Exception as exc:  # never a traceback: a Portuguese message (the unexpected ones go to the log)
+        print(f"❌ {para_o_aluno(exc)}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -140,6 +140,7 @@ class Sessao:
                 if service not in made:
                     made[service] = self._boto.session.client(service, endpoint_url=endpoint_url,
                                                              config=_BOTO_CONFIG)
+                    self.backend.prepare_client(made[service])
                 self._clients[service] = made[service]
             return self._clients[service]
 

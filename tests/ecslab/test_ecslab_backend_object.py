@@ -15,7 +15,8 @@ ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "labs" / "ecslab"
 NAMES = ("emulador", "localstack", "aws")
 _NAME = "[\"'](" + "|".join(NAMES) + ")[\"']"
-COMPARISON = re.compile(r"(?<!for )backend\s*(==|!=|\bin\b|\bnot\s+in\b)|(==|!=)\s*" + _NAME + "|" + _NAME + r"\s*(==|!=)")
+COMPARISON = re.compile(
+    r"(?<!for )backend\s*(==|!=|\bin\b|\bnot\s+in\b)|(==|!=)\s*" + _NAME + "|" + _NAME + r"\s*(==|!=)")
 
 
 def _offenders(text: str, where: str) -> list[str]:

@@ -8,7 +8,7 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ecslab.errors import ErroLab
+from ecslab.errors import BackendFora, ErroLab
 
 if TYPE_CHECKING:
     from ecslab.config import Config
@@ -66,6 +66,15 @@ class Backend:
     def class_key(self) -> int | str:
         """What tells one class's records from another's on this machine (see ecslab.turma)."""
         return self.name
+
+    def prepare_client(self, client: Any) -> None:
+        """Adjust a boto3 client this backend's session just made (the emulator fails fast when it is gone)."""
+
+    def unreachable(self, url: str | None) -> BackendFora:
+        """What to tell a student whose calls cannot reach the backend at all."""
+        where = url or f"a região {self.config.regiao}"
+        return BackendFora(f"Não consegui me conectar com {self.name} em {where}.",
+                           dica="Confira a conexão com a internet (e a VPN ou o proxy, se houver) e rode de novo.")
 
     # --- identity and money ----------------------------------------------------------------------------------
 

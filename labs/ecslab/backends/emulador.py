@@ -139,6 +139,22 @@ def conectar(url: str, timeout: float = 3.0) -> dict[str, Any]:
     )
 
 
+def _tell_if_it_died(port: int) -> None:
+    """An emulator that stops cleanly removes its pid file; one left behind means it was killed (or the machine
+    went down): say that the new one starts empty, never silently."""
+    stale = pid_file(port)
+    try:
+        pid = int(stale.read_text().strip() or 0)
+    except (OSError, ValueError):
+        return
+    if pid and _alive(pid):
+        return
+    stale.unlink(missing_ok=True)
+    print(f"⚠️  O emulador da porta {port} parou sem ser desligado (processo {pid}). Um novo começa agora, vazio: "
+          "o que havia no anterior se perdeu. Para remontar um laboratório de uma vez, use `ecslab preparar NN`.",
+          file=sys.stderr, flush=True)
+
+
 def start(port: int, region: str = "us-east-1", timeout: float = START_TIMEOUT,
           endereco: str = LOOPBACK, turma: Sequence[int] | None = None) -> dict[str, Any]:
     """Start the emulator if it is not running; return its status. Idempotent.
@@ -151,6 +167,7 @@ def start(port: int, region: str = "us-east-1", timeout: float = START_TIMEOUT,
         return found.info or {}
     if found.estado == "outro":
         raise _occupied_error(port, found.descricao)
+    _tell_if_it_died(port)
     log = log_file(port)
     env = dict(os.environ)
     env.pop("ECSLAB_BACKEND", None)

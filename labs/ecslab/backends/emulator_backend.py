@@ -7,10 +7,14 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
+from botocore.exceptions import ConnectionClosedError, EndpointConnectionError
+
 from ecslab.backends import emulador
 from ecslab.backends.base import Backend, Timings
 from ecslab.endpoints import CLOCK_PATH, DECISION_PATH, LOAD_PATH, SPOT_PATH
-from ecslab.errors import ErroLab
+from ecslab.errors import BackendFora, ErroLab
+
+CONNECTION_ERRORS = (EndpointConnectionError, ConnectionClosedError)
 
 if TYPE_CHECKING:
     from ecslab.config import Config
@@ -68,6 +72,29 @@ class Emulador(Backend):
                           dica=f"Inicie-o com `ecslab turma iniciar --porta {self.config.porta}` (ou confira "
                                "--porta).")
         return replace(self.config, endpoint=url)
+
+    def prepare_client(self, client: Any) -> None:
+        """boto3 retries a refused connection up to eight times with growing pauses (over a minute in all). A
+        refused connection to the emulator means it is gone: ask it once and, when it is, say so at once."""
+        def gone(caught_exception: Exception | None = None, request_dict: Any = None, **_: Any) -> None:
+            if isinstance(caught_exception, CONNECTION_ERRORS):
+                url = (request_dict or {}).get("url") or ""
+                base = "/".join(url.split("/", 3)[:3]) if url else self.config.endpoint or emulador.endpoint(
+                    self.config.porta)
+                if emulador.probe_url(base, timeout=1.0).estado != "nosso":
+                    raise self.unreachable(base)
+
+        client.meta.events.register_first("needs-retry", gone)
+
+    def unreachable(self, url: str | None) -> BackendFora:
+        if self.config.endpoint:
+            return BackendFora(
+                f"O emulador da turma não responde em {url}.",
+                dica="Avise o instrutor: ele confere com `ecslab turma iniciar` (que só inicia o que parou). "
+                     "Depois, rode a célula (ou o comando) de novo.")
+        return BackendFora(
+            f"O emulador não responde em {url}: ele parou.",
+            dica="Inicie-o com `ecslab emulador iniciar` num terminal e rode a célula (ou o comando) de novo.")
 
     def class_key(self) -> int | str:
         return self.config.porta

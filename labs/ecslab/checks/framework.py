@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from ecslab import naming
-from ecslab.errors import ErroLab
+from ecslab.errors import BackendFora, ErroLab
 from ecslab.session import Sessao, client_error_code, resolve
 
 CHECK_MODULES = {
@@ -153,6 +153,8 @@ def executar(lab: str, *, sessao: Sessao | None = None, espera: float | None = N
             report.resultados.append(Resultado(nome, True, detail))
         except Falha as exc:
             report.resultados.append(Resultado(nome, False, str(exc), dica))
+        except BackendFora:  # nothing else can be checked: say that once, not as every check's failure
+            raise
         except ErroLab as exc:
             report.resultados.append(Resultado(nome, False, exc.mensagem, exc.dica or dica))
         except Exception as exc:  # a backend error is a failed check, not a crash
