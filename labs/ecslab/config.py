@@ -6,6 +6,7 @@ import getpass
 import os
 import re
 import tempfile
+import unicodedata
 import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,11 +22,16 @@ _RESERVED_PREFIXES = ("aws", "ecs", "fargate", "internal")
 def normalize_student(raw: str) -> str:
     """Lower-case letters and digits only (max 16), so names stay valid everywhere and prefixes never overlap.
 
-    A name that starts with a digit or a prefix AWS reserves (aws, ecs, fargate, internal) gets an ``x`` in front.
+    Accents are transliterated (``joão`` → ``joao``), never dropped with their letter. A name that starts with a
+    digit or a prefix AWS reserves (aws, ecs, fargate, internal) gets an ``x`` in front. A name with nothing left
+    (empty, or only characters outside the Latin alphabet) is refused: it must never become someone else's.
     """
-    clean = re.sub(r"[^a-z0-9]", "", raw.lower())[:16]
+    latin = unicodedata.normalize("NFKD", raw).encode("ascii", "ignore").decode("ascii")
+    clean = re.sub(r"[^a-z0-9]", "", latin.lower())[:16]
     if not clean:
-        clean = "aluno"
+        raise ErroLab(f"Nome de aluno inválido: {raw!r}.",
+                      dica="Use letras sem acento e dígitos, por exemplo ECSLAB_ALUNO=joao (os acentos viram a letra "
+                           "sem acento).")
     if clean[0].isdigit() or clean.startswith(_RESERVED_PREFIXES):
         clean = ("x" + clean)[:16]
     return clean
@@ -86,6 +92,8 @@ class Config:
     aluno: str = field(default_factory=lambda: normalize_student(_default_student()))
     # The class emulator another machine runs (read by the emulator backend alone): used instead of starting one.
     endpoint: str | None = None
+    # False when the student's name is this machine's user name, not one they chose (ECSLAB_ALUNO unset).
+    aluno_escolhido: bool = True
 
     @classmethod
     def from_env(cls, *, porta: int | str | None = None, backend: str | None = None) -> Config:
@@ -96,13 +104,15 @@ class Config:
                 dica="Use ECSLAB_BACKEND=emulador (padrão), localstack ou aws.",
             )
         region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or REGIAO_PADRAO
-        student = normalize_student(os.environ.get("ECSLAB_ALUNO") or _default_student())
+        chosen_name = (os.environ.get("ECSLAB_ALUNO") or "").strip()
+        student = normalize_student(chosen_name or _default_student())
         return cls(
             backend=chosen,
             porta=_port_from(porta if porta is not None else os.environ.get("ECSLAB_PORTA")),
             regiao=region,
             aluno=student,
             endpoint=_endpoint_from(os.environ.get("ECSLAB_ENDPOINT")),
+            aluno_escolhido=bool(chosen_name),
         )
 
 

@@ -112,8 +112,14 @@ def test_unknown_lab_backend_and_port(monkeypatch):
 
 
 @pytest.mark.parametrize(("raw", "expected"), [
-    ("Ana.Silva", "anasilva"), ("AWSuser", "xawsuser"), ("ecs", "xecs"), ("1ana", "x1ana"), ("", "aluno"),
-    ("joão-da-silva-muito-comprido", "joodasilvamuitoc"),
+    ("Ana.Silva", "anasilva"), ("AWSuser", "xawsuser"), ("ecs", "xecs"), ("1ana", "x1ana"),
+    ("joão-da-silva-muito-comprido", "joaodasilvamuito"), ("Conceição", "conceicao"), ("ÇÃO", "cao"),
 ])
 def test_student_names_are_normalized(raw, expected):
     assert normalize_student(raw) == expected
+
+
+@pytest.mark.parametrize("raw", ["", "   ", "李雷", "---"])
+def test_a_name_with_nothing_left_is_refused_never_emptied(raw):
+    with pytest.raises(ErroLab, match="Nome de aluno inválido"):
+        normalize_student(raw)

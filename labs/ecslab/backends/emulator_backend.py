@@ -42,6 +42,13 @@ class Emulador(Backend):
             emulador.conectar(self.config.endpoint)
             if class_view:
                 return self.config.endpoint
+            if not self.config.aluno_escolhido:  # identical lab machines share a user name: one student for all
+                raise ErroLab(
+                    "No emulador da turma, cada aluno precisa de um nome seu: defina ECSLAB_ALUNO.",
+                    dica="No terminal: export ECSLAB_ALUNO=seunome (letras e dígitos, como joao ou ana2); num "
+                         "notebook, %env ECSLAB_ALUNO=seunome na primeira célula, antes de importar o ecslab. Sem "
+                         f"ele, todos desta máquina seriam {self.config.aluno!r}, e a limpeza de um apagaria a dos "
+                         "outros.")
             return self.student_endpoint(self.config.endpoint, self.config.aluno)
         emulador.start(self.config.porta, self.config.regiao)
         return emulador.endpoint(self.config.porta)
