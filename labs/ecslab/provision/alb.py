@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from ecslab import costs, naming
 from ecslab.errors import ErroLab
 from ecslab.provision.network import Rede
+from ecslab.provision.one_at_a_time import one_at_a_time
 from ecslab.session import Sessao, client_error_code, resolve
 
 
@@ -18,6 +19,7 @@ class Alb:
     listener_arn: str
 
 
+@one_at_a_time
 def criar_alb(lab: str, rede: Rede, *, tipo_alvo: str = "ip", porta: int | None = None,
               caminho_saude: str = "/", sessao: Sessao | None = None) -> Alb:
     """ALB ``<aluno>-<lab>-alb`` → target group ``<aluno>-<lab>-tg`` (type ip for awsvpc, instance for bridge)."""

@@ -9,6 +9,7 @@ from typing import Any
 
 from ecslab import naming
 from ecslab.errors import ErroLab
+from ecslab.provision.one_at_a_time import one_at_a_time
 from ecslab.session import Sessao, client_error_code, resolve
 from ecslab.validation import check_task_definition
 
@@ -16,6 +17,7 @@ LOG_PREFIX = "/ecslab/"
 HASH_TAG = "ecslab:hash"
 
 
+@one_at_a_time
 def criar_cluster(lab: str, *, sessao: Sessao | None = None) -> str:
     """The lab's ECS cluster (``<aluno>-<lab>-cluster``); returns its ARN."""
     lab = naming.lab_id(lab)
@@ -37,6 +39,7 @@ def log_group_name(aluno: str, lab: str, suffix: str) -> str:
     return LOG_PREFIX + naming.name(aluno, lab, suffix)
 
 
+@one_at_a_time
 def criar_grupo_logs(lab: str, suffix: str = "web", *, sessao: Sessao | None = None) -> str:
     lab = naming.lab_id(lab)
     s = resolve(sessao)
@@ -54,6 +57,7 @@ def criar_grupo_logs(lab: str, suffix: str = "web", *, sessao: Sessao | None = N
     return group
 
 
+@one_at_a_time
 def criar_repositorio_ecr(lab: str, suffix: str = "web", *, sessao: Sessao | None = None) -> str:
     """An ECR repository for the lab's image; returns its URI."""
     lab = naming.lab_id(lab)
@@ -75,6 +79,7 @@ def _spec_hash(spec: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(spec, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
+@one_at_a_time
 def registrar_definicao_tarefa(lab: str, spec: dict[str, Any], *, sessao: Sessao | None = None) -> str:
     """Register a task definition unless the latest revision already has this exact spec; returns its ARN.
 

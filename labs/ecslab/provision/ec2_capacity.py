@@ -11,6 +11,7 @@ from ecslab.errors import ErroLab
 from ecslab.provision.common import check_instance_count, tag_spec
 from ecslab.provision.iam import criar_perfis_iam
 from ecslab.provision.network import Rede, allow_ingress, ensure_security_group
+from ecslab.provision.one_at_a_time import one_at_a_time
 from ecslab.session import Sessao, client_error_code, resolve
 
 AMI_PARAMETER = "/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id"
@@ -121,6 +122,7 @@ def attach_capacity_providers(s: Sessao, cluster: str, names: list[str],
         )
 
 
+@one_at_a_time
 def criar_capacidade_ec2(lab: str, rede: Rede, cluster: str, *, instancias: int = 2,
                          tipo_instancia: str = DEFAULT_INSTANCE_TYPE, sessao: Sessao | None = None) -> CapacidadeEc2:
     """Launch template (ECS-optimized AMI, user data with ECS_CLUSTER), ASG in the private subnets,

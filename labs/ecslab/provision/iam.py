@@ -7,6 +7,7 @@ import time
 from dataclasses import dataclass
 
 from ecslab import naming
+from ecslab.provision.one_at_a_time import one_at_a_time
 from ecslab.session import Sessao, client_error_code, resolve
 
 EXECUTION_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
@@ -76,6 +77,7 @@ def ensure_instance_profile(s: Sessao, lab: str, suffix: str, role_name: str) ->
     return profile_name, profile["Arn"]
 
 
+@one_at_a_time
 def criar_perfis_iam(lab: str, *, sessao: Sessao | None = None) -> PerfisIam:
     """Task execution role + container-instance role and instance profile for this lab (idempotent)."""
     lab = naming.lab_id(lab)

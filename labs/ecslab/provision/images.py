@@ -16,6 +16,7 @@ import re
 from typing import Any
 
 from ecslab.errors import ErroLab
+from ecslab.provision.one_at_a_time import one_at_a_time
 from ecslab.session import Sessao, client_error_code, resolve
 
 MANIFEST_TYPE = "application/vnd.docker.distribution.manifest.v2+json"
@@ -65,6 +66,7 @@ def _has_tag(ecr: Any, name: str, tag: str) -> bool:
         raise
 
 
+@one_at_a_time
 def publicar_imagem(repositorio: str, tag: str, *, sessao: Sessao | None = None) -> str | None:
     """Make `<repositorio>:<tag>` exist in ECR. Returns the image name to use in a task definition, or None when
     the tag is still missing (on AWS: until you run the `docker push` this prints)."""

@@ -16,6 +16,7 @@ from ecslab.provision.cluster import (
 from ecslab.provision.ec2_capacity import criar_capacidade_ec2
 from ecslab.provision.iam import criar_perfis_iam
 from ecslab.provision.network import criar_rede
+from ecslab.provision.one_at_a_time import one_at_a_time
 from ecslab.provision.services import ensure_service
 from ecslab.provision.spot import criar_capacidade_spot_ec2, estrategia_spot, usar_fargate_spot
 from ecslab.session import Sessao, resolve
@@ -193,6 +194,7 @@ def _lab07(s: Sessao) -> dict[str, Any]:
 BUILDERS = {"01": _lab01, "02": _lab02, "03": _lab03, "04": _lab04, "05": _lab05, "07": _lab07}
 
 
+@one_at_a_time
 def preparar_lab(lab: str, *, sessao: Sessao | None = None) -> dict[str, Any]:
     """Build (or complete) everything a lab ends with; returns the ids. Safe to run twice."""
     lab = naming.lab_id(lab)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from ecslab import costs, naming
 from ecslab.errors import ErroLab
 from ecslab.provision.common import ec2_find, ignore_codes, poll_interval, tag_spec, wait_until
+from ecslab.provision.one_at_a_time import one_at_a_time
 from ecslab.session import Sessao, resolve
 
 DEFAULT_CIDR = "10.0.0.0/16"
@@ -208,6 +209,7 @@ def allow_ingress(s: Sessao, sg_id: str, from_port: int, to_port: int, *, cidr: 
     )
 
 
+@one_at_a_time
 def criar_rede(lab: str = "01", *, cidr: str = DEFAULT_CIDR, porta_container: int = DEFAULT_CONTAINER_PORT,
                sessao: Sessao | None = None) -> Rede:
     """Create (or complete) the lab network and return its ids. Running it twice changes nothing."""

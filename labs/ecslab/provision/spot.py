@@ -20,6 +20,7 @@ from ecslab.provision.ec2_capacity import (
 )
 from ecslab.provision.iam import criar_perfis_iam
 from ecslab.provision.network import Rede, allow_ingress, ensure_security_group
+from ecslab.provision.one_at_a_time import one_at_a_time
 from ecslab.session import Sessao, resolve
 
 SPOT_TYPES = ("t3.small", "t3a.small", "t3.medium")
@@ -40,6 +41,7 @@ def estrategia_spot(base: int = 1, peso_fargate: int = 1, peso_spot: int = 3) ->
     ]
 
 
+@one_at_a_time
 def usar_fargate_spot(cluster: str, estrategia: list[dict[str, Any]] | None = None,
                       *, sessao: Sessao | None = None) -> list[dict[str, Any]]:
     """Attach FARGATE and FARGATE_SPOT to the cluster with this default strategy."""
@@ -58,6 +60,7 @@ class CapacidadeSpotEc2:
     provedor_capacidade: str
 
 
+@one_at_a_time
 def criar_capacidade_spot_ec2(lab: str, rede: Rede, cluster: str, *, instancias: int = 2,
                               tipos: tuple[str, ...] = SPOT_TYPES, sessao: Sessao | None = None) -> CapacidadeSpotEc2:
     """An ASG that buys only Spot (0% on demand above a base of 0), diversified over instance types."""
