@@ -11,6 +11,7 @@ from typing import Any
 
 from ecslab.errors import ErroLab
 from ecslab.session import Sessao, resolve
+from ecslab.validation import check_seconds
 
 
 def simular_interrupcao_spot(instancia: str | list[str] | None = None, tarefa: str | list[str] | None = None,
@@ -38,7 +39,7 @@ def simular_carga(cluster: str, servico: str, cpu: float | None = None, *, durac
     (on AWS: when at least one request was answered)."""
     if cpu is not None and (isinstance(cpu, bool) or not isinstance(cpu, int | float) or not 0 <= cpu <= 100):
         raise ErroLab(f"CPU inválida: {cpu!r}.", dica="Use uma porcentagem entre 0 e 100, por exemplo 85.")
-    if duracao is not None and (not isinstance(duracao, int | float) or duracao <= 0):
+    if duracao is not None and (check_seconds(duracao, "Duração", exemplo="300") == 0):
         raise ErroLab(f"Duração inválida: {duracao!r}.", dica="Use um número de segundos maior que zero, como 300.")
     s = resolve(sessao)
     return s.backend.apply_load(s, cluster, servico, cpu, duracao, taxa)

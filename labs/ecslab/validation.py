@@ -108,3 +108,18 @@ def check_task_definition(spec: dict[str, Any]) -> None:
                     f"O contêiner {container.get('name')!r} pede privileged=True, que o Fargate não permite.",
                     dica="Remova privileged ou rode a tarefa no EC2.",
                 )
+
+
+MAX_WAIT_SECONDS = 86_400.0  # one day: no lab waits longer, and the emulator's clock must stay a finite number
+
+
+def check_seconds(value: Any, what: str, *, exemplo: str = "60", maximo: float = MAX_WAIT_SECONDS) -> float:
+    """A duration a student gives: a finite number of seconds from 0 to `maximo` (infinity, NaN and text are
+    refused before anything reaches the backend)."""
+    import math
+
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) \
+            or not 0 <= value <= maximo:
+        raise ErroLab(f"{what} inválido: {value!r}.",
+                      dica=f"Use um número de segundos entre 0 e {maximo:.0f}, por exemplo {exemplo}.")
+    return float(value)

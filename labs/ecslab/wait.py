@@ -6,6 +6,7 @@ import time
 from typing import Any
 
 from ecslab.session import Sessao, resolve
+from ecslab.validation import check_seconds
 
 
 def _all_tasks_running(ecs: Any, cluster: str, svc: dict[str, Any]) -> bool:
@@ -23,7 +24,7 @@ def esperar_servico(cluster: str, servico: str, *, tempo: float | None = None,
     ECS completes a deployment once its targets are healthy); returns its description."""
     s = resolve(sessao)
     ecs = s.client("ecs")
-    limit = s.backend.timings.service_stable if tempo is None else tempo
+    limit = s.backend.timings.service_stable if tempo is None else check_seconds(tempo, "Tempo de espera")
     pause = s.backend.timings.poll
     deadline = time.monotonic() + limit
     svc: dict[str, Any] | None = None
@@ -46,11 +47,13 @@ def esperar_servico(cluster: str, servico: str, *, tempo: float | None = None,
 def aguardar(segundos: float, *, sessao: Sessao | None = None) -> None:
     """Let `segundos` of (simulated) time pass: on the emulator the clock jumps forward at once, elsewhere this
     sleeps. Alarms that need minutes of data (auto scaling) can then be watched in seconds."""
+    seconds = check_seconds(segundos, "Tempo de espera")
     s = resolve(sessao)
-    s.backend.pass_time(s, segundos)
+    s.backend.pass_time(s, seconds)
 
 
 def avancar_relogio(segundos: float, *, sessao: Sessao | None = None) -> None:
     """Move the emulator's simulated clock forward (what `aguardar` does on the emulator)."""
+    seconds = check_seconds(segundos, "Avanço do relógio")
     s = resolve(sessao)
-    s.backend.advance_clock(s, segundos)
+    s.backend.advance_clock(s, seconds)

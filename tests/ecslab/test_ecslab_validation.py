@@ -123,3 +123,15 @@ def test_student_names_are_normalized(raw, expected):
 def test_a_name_with_nothing_left_is_refused_never_emptied(raw):
     with pytest.raises(ErroLab, match="Nome de aluno inválido"):
         normalize_student(raw)
+
+
+@pytest.mark.parametrize("value", [float("inf"), float("nan"), -5, "60", True, 86_401])
+def test_a_wait_that_is_not_a_finite_bounded_number_is_refused_before_the_backend(value):
+    from ecslab.spot_and_load import simular_carga
+    from ecslab.wait import aguardar, avancar_relogio
+
+    # No session is needed: nothing is sent (a session here would start an emulator).
+    for call in (lambda: aguardar(value), lambda: avancar_relogio(value),
+                 lambda: simular_carga("c", "s", cpu=50, duracao=value)):
+        with pytest.raises(ErroLab, match="inválid"):
+            call()
