@@ -21,9 +21,12 @@ if TYPE_CHECKING:
     from ecslab.session import Sessao
 
 
-def _unanswered(what: str, status: int) -> ErroLab:
-    return ErroLab(f"O emulador não atendeu {what} (HTTP {status or 'sem resposta'}).",
-                   dica="Confira com `ecslab emulador status`; se preciso, `ecslab emulador reiniciar`.")
+def _unanswered(what: str, status: int, body: dict[str, Any] | None = None) -> ErroLab:
+    """The emulator refused or did not answer one of its own endpoints. Never advise `reiniciar` here: a restart
+    is not a fix for a refused request, and a student may lose work to it."""
+    reason = f": {body['erro']}" if body and body.get("erro") else ""
+    return ErroLab(f"O emulador não atendeu {what} (HTTP {status or 'sem resposta'}){reason}.",
+                   dica="Confira o pedido (ids e nomes) e se o emulador responde, com `ecslab emulador status`.")
 
 
 class Emulador(Backend):
@@ -121,7 +124,7 @@ class Emulador(Backend):
     def interrupt_spot(self, s: Sessao, instances: list[str], tasks: list[str]) -> dict[str, list[str]]:
         status, body = self._call(s, SPOT_PATH, {"instancias": instances, "tarefas": tasks, "regiao": s.regiao})
         if status != 200:
-            raise _unanswered("a interrupção Spot", status)
+            raise _unanswered("a interrupção Spot", status, body)
         done = {"instancias": list(body.get("instancias") or []), "tarefas": list(body.get("tarefas") or [])}
         for instance_id in done["instancias"]:
             print(f"⚡ Aviso de dois minutos enviado para a instância {instance_id}.")
