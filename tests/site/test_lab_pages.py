@@ -40,3 +40,22 @@ def test_plots_have_portuguese_alt_text(built_site):
         plots += re.findall(rf'<img alt="([^"]*)" src="\.\./{notebook.stem}_files/[^"]+\.png"', html)
     assert plots, "nenhum gráfico nas páginas dos laboratórios"
     assert all(alt.startswith("Gráfico gerado pelo laboratório: ") and len(alt) > 40 for alt in plots), plots
+
+
+def _without_code(markdown: str) -> str:
+    markdown = re.sub(r"```.*?```", "", markdown, flags=re.S)
+    return re.sub(r"`[^`\n]*`", "", markdown)
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[n.stem for n in NOTEBOOKS])
+def test_dollar_amounts_never_turn_into_math(built_site, notebook):
+    """JupyterLab renders the text between two `$` of a markdown cell as LaTeX ("US0,05/h): ALBUS 0,0225/h" in
+    italic math): prices are written US&#36; in the notebooks, and the site shows them as US$."""
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    for cell in cells:
+        if cell["cell_type"] == "markdown":
+            text = _without_code("".join(cell["source"]))
+            assert "$" not in text, f"{notebook.name}: escreva US&#36; (não US$) no markdown: {text[:120]!r}"
+    html = built_site.page(f"laboratorios/{notebook.stem}/").read_text(encoding="utf-8")
+    if "US&#36;" in notebook.read_text(encoding="utf-8"):
+        assert re.search(r"US(\$|&#36;) ?\d", html) and "US&amp;#36;" not in html
