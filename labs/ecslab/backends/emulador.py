@@ -11,7 +11,6 @@ from __future__ import annotations
 import http.client
 import json
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -21,10 +20,16 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
+import psutil
+
 from ecslab.config import state_dir
 from ecslab.endpoints import CLASS_PATH, SERVICE_ID, STATUS_PATH
 from ecslab.errors import ErroLab
 
+# The emulator outlives the notebook kernel or command that started it: its own session (POSIX) or process group
+# (Windows), so a Ctrl+C there does not reach it.
+_DETACHED: dict[str, Any] = (
+    {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP} if sys.platform == "win32" else {"start_new_session": True})
 START_TIMEOUT = 30.0
 STOP_TIMEOUT = 10.0
 LOOPBACK = "127.0.0.1"
@@ -179,7 +184,7 @@ def start(port: int, region: str = "us-east-1", timeout: float = START_TIMEOUT,
             stdin=subprocess.DEVNULL,
             stdout=out,
             stderr=subprocess.STDOUT,
-            start_new_session=True,
+            **_DETACHED,
             env=env,
             close_fds=True,
         )
@@ -218,44 +223,40 @@ def stop(port: int, timeout: float = STOP_TIMEOUT, endereco: str | None = None) 
             dica="Confira a porta com --porta ou ECSLAB_PORTA.",
         )
     pid = int((found.info or {})["pid"])
-    _signal(pid, signal.SIGTERM)
+    _end(pid, forcefully=False)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if probe(port, timeout=0.3, endereco=endereco).estado == "livre" and not _alive(pid):
             break
         time.sleep(0.05)
     else:
-        _signal(pid, signal.SIGKILL)
+        _end(pid, forcefully=True)
     pid_file(port).unlink(missing_ok=True)
     return True
 
 
-def _signal(pid: int, sig: int) -> None:
+def _end(pid: int, *, forcefully: bool) -> None:
+    """Ask the process to stop (SIGTERM; on Windows it is ended), or end it. psutil does both on every OS."""
     try:
-        os.kill(pid, sig)
-    except ProcessLookupError:
+        process = psutil.Process(pid)
+        process.kill() if forcefully else process.terminate()
+    except psutil.NoSuchProcess:
         pass
 
 
 def _alive(pid: int) -> bool:
+    """The process runs. A zombie (exited, not yet reaped by its parent, which may be this process) counts as
+    gone; reaping it here keeps it from lingering."""
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    # A zombie (exited, not yet reaped by its parent) counts as gone.
-    try:
-        with open(f"/proc/{pid}/stat") as fh:
-            if fh.read().rsplit(")", 1)[-1].split()[0] == "Z":
-                return False
-    except OSError:
+        process = psutil.Process(pid)
+        if process.status() != psutil.STATUS_ZOMBIE:
+            return True
+        process.wait(timeout=0)
+    except (psutil.NoSuchProcess, psutil.TimeoutExpired, ChildProcessError):
         pass
-    try:
-        waited, _ = os.waitpid(pid, os.WNOHANG)
-        return waited == 0
-    except ChildProcessError:
+    except psutil.AccessDenied:
         return True
+    return False
 
 
 def with_port(url: str, port: int) -> str:
