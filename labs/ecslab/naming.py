@@ -1,26 +1,22 @@
-"""Names and tags: every resource is named ``<aluno>-<lab>-<nome>`` and tagged ecslab:aluno / ecslab:lab."""
+"""Names and tags: every resource is named ``<aluno>-<lab>-<nome>`` and tagged ecslab:aluno / ecslab:lab.
+
+This module writes the convention and is the one place that reads it back (whose a resource is).
+"""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Any
 
+from ecslab.config import normalize_student
+from ecslab.course import LABS
 from ecslab.errors import ErroLab
 
-LABS = {
-    "00": "ambiente",
-    "01": "rede",
-    "02": "ec2",
-    "03": "fargate",
-    "04": "spot",
-    "05": "escalabilidade",
-    "06": "custos",
-    "07": "diagnóstico",
-    "99": "limpeza",
-}
 TAG_ALUNO = "ecslab:aluno"
 TAG_LAB = "ecslab:lab"
 _NAME_RE = re.compile(r"^([a-z0-9]+)-(\d\d)-")
+_STUDENT_RE = re.compile(r"[a-z0-9]+")
 
 
 def lab_id(lab: str | int) -> str:
@@ -54,10 +50,33 @@ def prefix(aluno: str, lab: str | None = None) -> str:
     return f"{aluno}-{lab}-" if lab else f"{aluno}-"
 
 
+def is_student(text: str) -> bool:
+    """Whether TEXT could be a student's name in the course (what ecslab.config makes of any name)."""
+    return bool(_STUDENT_RE.fullmatch(text or "")) and normalize_student(text) == text
+
+
 def owner(resource_name: str) -> tuple[str, str] | None:
     """('ana', '01') for 'ana-01-vpc'; None for a name that is not ours."""
     found = _NAME_RE.match(resource_name or "")
-    return (found.group(1), found.group(2)) if found else None
+    return (found.group(1), found.group(2)) if found and is_student(found.group(1)) else None
+
+
+def owner_from_tags(tags: list[dict[str, str]] | dict[str, str] | None) -> tuple[str, str] | None:
+    """('ana', '01') for the tags ecslab:aluno=ana, ecslab:lab=01 (lab '' without its tag), as Key/Value or
+    key/value pairs or a plain dict; None without a student's name in ecslab:aluno."""
+    values = tags if isinstance(tags, dict) else tags_from_kv(tags)
+    aluno = values.get(TAG_ALUNO, "")
+    return (aluno, values.get(TAG_LAB, "")) if is_student(aluno) else None
+
+
+def has_tags(obj: dict[str, Any], aluno: str, lab: str | None, resource_name: str | None = None) -> bool:
+    """Whether an EC2-style object (its "Tags") is ALUNO's, of LAB if given, named RESOURCE_NAME if given."""
+    tags = tags_from_kv(obj.get("Tags"))
+    return (
+        tags.get(TAG_ALUNO) == aluno
+        and (lab is None or tags.get(TAG_LAB) == lab)
+        and (resource_name is None or tags.get("Name") == resource_name)
+    )
 
 
 def owns(aluno: str, resource_name: str, lab: str | None = None) -> bool:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 from ecslab import naming
-from ecslab.checks.framework import Contexto, Falha
-from ecslab.provision.common import has_tags
+from ecslab.checks.framework import Contexto, Falha, require
+from ecslab.course import FARGATE_PROVIDERS
+from ecslab.naming import has_tags
 from ecslab.session import client_error_code
 
 
@@ -186,3 +188,47 @@ def healthy_targets(ctx: Contexto, minimum: int) -> str:
             raise Falha(f"{len(healthy)} alvo(s) saudável(is) no grupo de destino (esperado: {max(minimum, 1)})")
         return f"{len(healthy)} alvo(s) saudável(is)"
     return ctx.eventually(probe)
+
+
+def launch_template(ctx: Contexto, suffix: str = "lt") -> dict[str, Any]:
+    lt_name = ctx.nome(suffix)
+
+    def find() -> dict[str, Any]:
+        try:
+            versions = ctx.client("ec2").describe_launch_template_versions(
+                LaunchTemplateName=lt_name, Versions=["$Latest"])["LaunchTemplateVersions"]
+        except Exception as exc:
+            if "NotFound" in client_error_code(exc):
+                raise Falha(f"modelo de execução {lt_name} não encontrado") from None
+            raise
+        return versions[0]["LaunchTemplateData"]
+    return ctx.cached(f"lt:{lt_name}", find)
+
+
+def asg(ctx: Contexto, suffix: str = "asg") -> dict[str, Any]:
+    asg_name = ctx.nome(suffix)
+
+    def find() -> dict[str, Any]:
+        found = ctx.client("autoscaling").describe_auto_scaling_groups(
+            AutoScalingGroupNames=[asg_name])["AutoScalingGroups"]
+        require(found, f"grupo Auto Scaling {asg_name} não encontrado")
+        return found[0]
+    return ctx.cached(f"asg:{asg_name}", find)
+
+
+def user_data_text(data: dict[str, Any]) -> str:
+    raw = data.get("UserData") or ""
+    try:
+        return base64.b64decode(raw).decode()
+    except ValueError:
+        return raw
+
+
+def capacity_provider_for(ctx: Contexto, asg_arn: str) -> dict[str, Any]:
+    names = [n for n in cluster(ctx).get("capacityProviders", []) if n not in FARGATE_PROVIDERS]
+    require(names, "o cluster não tem provedores de capacidade de Auto Scaling")
+    providers = ctx.client("ecs").describe_capacity_providers(capacityProviders=names)["capacityProviders"]
+    for cp in providers:
+        if (cp.get("autoScalingGroupProvider") or {}).get("autoScalingGroupArn") == asg_arn:
+            return cp
+    raise Falha("nenhum provedor de capacidade do cluster aponta para o grupo Auto Scaling")

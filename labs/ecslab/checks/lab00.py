@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from ecslab.checks.framework import Check, Contexto, check, require
-from ecslab.provision.ec2_capacity import AMI_PARAMETER
-from ecslab.provision.iam import EXECUTION_POLICY
+from ecslab.course import AMI_PARAMETER, EXECUTION_POLICY
 
 CHECKS: list[Check] = []
 

@@ -2,60 +2,11 @@
 
 from __future__ import annotations
 
-import base64
-from typing import Any
-
 from ecslab.checks import common
 from ecslab.checks.framework import Check, Contexto, Falha, check, require
-from ecslab.provision.ec2_capacity import AMI_PARAMETER
-from ecslab.provision.iam import EXECUTION_POLICY, INSTANCE_POLICY
-from ecslab.session import client_error_code
+from ecslab.course import AMI_PARAMETER, EXECUTION_POLICY, INSTANCE_POLICY
 
 CHECKS: list[Check] = []
-
-
-def launch_template(ctx: Contexto, suffix: str = "lt") -> dict[str, Any]:
-    lt_name = ctx.nome(suffix)
-
-    def find() -> dict[str, Any]:
-        try:
-            versions = ctx.client("ec2").describe_launch_template_versions(
-                LaunchTemplateName=lt_name, Versions=["$Latest"])["LaunchTemplateVersions"]
-        except Exception as exc:
-            if "NotFound" in client_error_code(exc):
-                raise Falha(f"modelo de execução {lt_name} não encontrado") from None
-            raise
-        return versions[0]["LaunchTemplateData"]
-    return ctx.cached(f"lt:{lt_name}", find)
-
-
-def asg(ctx: Contexto, suffix: str = "asg") -> dict[str, Any]:
-    asg_name = ctx.nome(suffix)
-
-    def find() -> dict[str, Any]:
-        found = ctx.client("autoscaling").describe_auto_scaling_groups(
-            AutoScalingGroupNames=[asg_name])["AutoScalingGroups"]
-        require(found, f"grupo Auto Scaling {asg_name} não encontrado")
-        return found[0]
-    return ctx.cached(f"asg:{asg_name}", find)
-
-
-def user_data_text(data: dict[str, Any]) -> str:
-    raw = data.get("UserData") or ""
-    try:
-        return base64.b64decode(raw).decode()
-    except ValueError:
-        return raw
-
-
-def capacity_provider_for(ctx: Contexto, asg_arn: str) -> dict[str, Any]:
-    names = [n for n in common.cluster(ctx).get("capacityProviders", []) if n not in ("FARGATE", "FARGATE_SPOT")]
-    require(names, "o cluster não tem provedores de capacidade de Auto Scaling")
-    providers = ctx.client("ecs").describe_capacity_providers(capacityProviders=names)["capacityProviders"]
-    for cp in providers:
-        if (cp.get("autoScalingGroupProvider") or {}).get("autoScalingGroupArn") == asg_arn:
-            return cp
-    raise Falha("nenhum provedor de capacidade do cluster aponta para o grupo Auto Scaling")
 
 
 @check(CHECKS, "Cluster criado", "ecs.create_cluster(clusterName='<aluno>-02-cluster', tags=[...])")
@@ -67,7 +18,7 @@ def cluster_exists(ctx: Contexto) -> str:
        f"Leia a AMI com ssm.get_parameter(Name='{AMI_PARAMETER}') e use-a em ImageId.")
 def lt_ami(ctx: Contexto) -> str:
     expected = ctx.client("ssm").get_parameter(Name=AMI_PARAMETER)["Parameter"]["Value"]
-    image = launch_template(ctx).get("ImageId")
+    image = common.launch_template(ctx).get("ImageId")
     require(image == expected, f"ImageId é {image}, a AMI recomendada é {expected}")
     return image
 
@@ -75,7 +26,7 @@ def lt_ami(ctx: Contexto) -> str:
 @check(CHECKS, "Os dados do usuário registram a instância no cluster (ECS_CLUSTER)",
        "UserData: echo ECS_CLUSTER=<nome do cluster> >> /etc/ecs/ecs.config (em base64).")
 def lt_user_data(ctx: Contexto) -> str:
-    text = user_data_text(launch_template(ctx))
+    text = common.user_data_text(common.launch_template(ctx))
     name = common.cluster(ctx)["clusterName"]
     require(f"ECS_CLUSTER={name}" in text, f"ECS_CLUSTER={name} não aparece nos dados do usuário")
     return ""
@@ -84,7 +35,7 @@ def lt_user_data(ctx: Contexto) -> str:
 @check(CHECKS, "O perfil de instância tem a política do agente do ECS",
        "IamInstanceProfile do modelo deve conter um perfil (role) com AmazonEC2ContainerServiceforEC2Role.")
 def lt_profile(ctx: Contexto) -> str:
-    profile = (launch_template(ctx).get("IamInstanceProfile") or {})
+    profile = (common.launch_template(ctx).get("IamInstanceProfile") or {})
     name = profile.get("Name") or (profile.get("Arn") or "").rsplit("/", 1)[-1]
     require(name, "o modelo de execução não tem IamInstanceProfile")
     roles = ctx.client("iam").get_instance_profile(InstanceProfileName=name)["InstanceProfile"]["Roles"]
@@ -97,7 +48,7 @@ def lt_profile(ctx: Contexto) -> str:
 @check(CHECKS, "O grupo Auto Scaling usa as sub-redes privadas das duas AZs",
        "VPCZoneIdentifier com as duas sub-redes privadas do laboratório 01.")
 def asg_private(ctx: Contexto) -> str:
-    group = asg(ctx)
+    group = common.asg(ctx)
     subnets = set(filter(None, group.get("VPCZoneIdentifier", "").split(",")))
     private = {s["SubnetId"] for s in common.split_subnets(ctx)[1]}
     require(subnets and subnets <= private, "o grupo usa sub-redes que não são as privadas")
@@ -110,7 +61,7 @@ def asg_private(ctx: Contexto) -> str:
        "ecs.create_capacity_provider(autoScalingGroupProvider={'autoScalingGroupArn': ..., 'managedScaling': "
        "{'status': 'ENABLED', ...}}) e ecs.put_cluster_capacity_providers(...).")
 def capacity_provider(ctx: Contexto) -> str:
-    cp = capacity_provider_for(ctx, asg(ctx)["AutoScalingGroupARN"])
+    cp = common.capacity_provider_for(ctx, common.asg(ctx)["AutoScalingGroupARN"])
     scaling = (cp.get("autoScalingGroupProvider") or {}).get("managedScaling") or {}
     require(scaling.get("status") == "ENABLED", "a escalabilidade gerenciada está desligada")
     return cp["name"]
@@ -148,7 +99,7 @@ def bridge_task_definition(ctx: Contexto) -> str:
 @check(CHECKS, "O grupo das instâncias aceita as portas dinâmicas vindas do ALB",
        "No grupo das instâncias: TCP 32768-65535 com origem no grupo do ALB.")
 def instances_sg(ctx: Contexto) -> str:
-    groups = launch_template(ctx).get("SecurityGroupIds") or []
+    groups = common.launch_template(ctx).get("SecurityGroupIds") or []
     require(groups, "o modelo de execução não define SecurityGroupIds")
     sg = ctx.client("ec2").describe_security_groups(GroupIds=groups)["SecurityGroups"]
     alb = common.security_group(ctx, "sg-alb", "01")["GroupId"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ecslab.checks import common
 from ecslab.checks.framework import Check, Contexto, check, require
-from ecslab.provision.iam import EXECUTION_POLICY
+from ecslab.course import EXECUTION_POLICY
 from ecslab.validation import check_fargate_size
 
 CHECKS: list[Check] = []

@@ -10,7 +10,6 @@ from typing import Any
 
 from ecslab.checks import common
 from ecslab.checks.framework import Check, Contexto, Falha, check, require
-from ecslab.checks.lab02 import asg, capacity_provider_for, launch_template, user_data_text
 from ecslab.errors import ErroLab
 
 CHECKS: list[Check] = []
@@ -75,7 +74,7 @@ def tasks_split(ctx: Contexto) -> str:
        "MixedInstancesPolicy com OnDemandBaseCapacity=0, OnDemandPercentageAboveBaseCapacity=0, "
        "SpotAllocationStrategy='price-capacity-optimized' e dois ou mais tipos em Overrides.")
 def spot_asg(ctx: Contexto) -> str:
-    group = asg(ctx, "asg-spot")
+    group = common.asg(ctx, "asg-spot")
     policy = group.get("MixedInstancesPolicy")
     require(policy, "o grupo não tem MixedInstancesPolicy")
     dist = policy.get("InstancesDistribution", {})
@@ -89,14 +88,15 @@ def spot_asg(ctx: Contexto) -> str:
 @check(CHECKS, "Drenagem Spot ligada no agente (ECS_ENABLE_SPOT_INSTANCE_DRAINING)",
        "Nos dados do usuário: echo ECS_ENABLE_SPOT_INSTANCE_DRAINING=true >> /etc/ecs/ecs.config")
 def spot_draining(ctx: Contexto) -> str:
-    text = user_data_text(launch_template(ctx, "lt-spot"))
+    text = common.user_data_text(common.launch_template(ctx, "lt-spot"))
     require("ECS_ENABLE_SPOT_INSTANCE_DRAINING=true" in text, "a variável não aparece nos dados do usuário")
     require(f"ECS_CLUSTER={common.cluster(ctx)['clusterName']}" in text, "ECS_CLUSTER não aponta para o cluster")
     return ""
 
 
 def _spot_provider(ctx: Contexto) -> dict[str, Any]:
-    return ctx.cached("cp-spot", lambda: capacity_provider_for(ctx, asg(ctx, "asg-spot")["AutoScalingGroupARN"]))
+    return ctx.cached("cp-spot", lambda: common.capacity_provider_for(
+        ctx, common.asg(ctx, "asg-spot")["AutoScalingGroupARN"]))
 
 
 @check(CHECKS, "Provedor de capacidade do grupo Spot no cluster",
@@ -152,7 +152,7 @@ def _scaled_in(ctx: Contexto, group: dict[str, Any]) -> None:
        "Com a política acima, o grupo compra Spot; confira InstanceLifecycle em describe_instances.")
 def spot_instances(ctx: Contexto) -> str:
     def probe() -> str:
-        group = asg(ctx, "asg-spot")
+        group = common.asg(ctx, "asg-spot")
         ctx.forget(f"asg:{ctx.nome('asg-spot')}")
         ids = [i["InstanceId"] for i in group.get("Instances", [])]
         if not ids and not group.get("DesiredCapacity"):

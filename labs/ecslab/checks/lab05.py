@@ -6,10 +6,10 @@ from typing import Any
 
 from ecslab.checks import common
 from ecslab.checks.framework import Check, Contexto, Falha, check, require
+from ecslab.course import CPU_METRIC as METRIC
+from ecslab.course import SCALING_DIMENSION as DIMENSION
 
 CHECKS: list[Check] = []
-DIMENSION = "ecs:service:DesiredCount"
-METRIC = "ECSServiceAverageCPUUtilization"
 
 
 def resource_id(ctx: Contexto) -> str:

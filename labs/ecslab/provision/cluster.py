@@ -8,12 +8,12 @@ import json
 from typing import Any
 
 from ecslab import naming
+from ecslab.course import LOG_PREFIX
 from ecslab.errors import ErroLab
 from ecslab.provision.one_at_a_time import one_at_a_time
 from ecslab.session import Sessao, client_error_code, resolve
 from ecslab.validation import check_task_definition
 
-LOG_PREFIX = "/ecslab/"
 HASH_TAG = "ecslab:hash"
 
 

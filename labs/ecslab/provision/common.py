@@ -8,6 +8,7 @@ from typing import Any
 
 from ecslab import naming
 from ecslab.errors import ErroLab
+from ecslab.naming import has_tags
 from ecslab.session import Sessao, client_error_code
 
 MAX_INSTANCES = 10  # per lab ASG: enough to see placement and Spot, small enough to stay cheap on AWS
@@ -35,15 +36,6 @@ def ec2_find(sessao: Sessao, kind: str, lab: str, resource_name: str, extra: lis
         gone = ("deleted", "deleting", "failed")
         found = [n for n in found if n["State"] not in gone]
     return found
-
-
-def has_tags(obj: dict[str, Any], aluno: str, lab: str | None, resource_name: str | None = None) -> bool:
-    tags = naming.tags_from_kv(obj.get("Tags"))
-    return (
-        tags.get(naming.TAG_ALUNO) == aluno
-        and (lab is None or tags.get(naming.TAG_LAB) == lab)
-        and (resource_name is None or tags.get("Name") == resource_name)
-    )
 
 
 def tag_spec(sessao: Sessao, lab: str, resource_type: str, resource_name: str) -> list[dict[str, Any]]:

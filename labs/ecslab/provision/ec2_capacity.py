@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ecslab import costs, naming
+from ecslab.course import AMI_PARAMETER
 from ecslab.errors import ErroLab
 from ecslab.provision.common import check_instance_count, tag_spec
 from ecslab.provision.iam import criar_perfis_iam
@@ -14,7 +15,6 @@ from ecslab.provision.network import Rede, allow_ingress, ensure_security_group
 from ecslab.provision.one_at_a_time import one_at_a_time
 from ecslab.session import Sessao, client_error_code, resolve
 
-AMI_PARAMETER = "/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id"
 DEFAULT_INSTANCE_TYPE = "t3.small"
 EPHEMERAL_PORTS = (32768, 65535)
 

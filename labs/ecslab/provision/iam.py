@@ -7,11 +7,9 @@ import time
 from dataclasses import dataclass
 
 from ecslab import naming
+from ecslab.course import EXECUTION_POLICY, EXECUTION_ROLE, INSTANCE_POLICY, INSTANCE_ROLE
 from ecslab.provision.one_at_a_time import one_at_a_time
 from ecslab.session import Sessao, client_error_code, resolve
-
-EXECUTION_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
-INSTANCE_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role"
 
 
 def _trust(service: str) -> str:
@@ -83,11 +81,11 @@ def criar_perfis_iam(lab: str, *, sessao: Sessao | None = None) -> PerfisIam:
     lab = naming.lab_id(lab)
     s = resolve(sessao)
     s.ensure_may_create()
-    execution = ensure_role(s, lab, "execucao-tarefa", "ecs-tasks.amazonaws.com", EXECUTION_POLICY,
+    execution = ensure_role(s, lab, EXECUTION_ROLE, "ecs-tasks.amazonaws.com", EXECUTION_POLICY,
                             "Perfil de execução de tarefa do ECS (ecslab)")
-    instance = ensure_role(s, lab, "instancia-ecs", "ec2.amazonaws.com", INSTANCE_POLICY,
+    instance = ensure_role(s, lab, INSTANCE_ROLE, "ec2.amazonaws.com", INSTANCE_POLICY,
                            "Perfil das instâncias de contêiner do ECS (ecslab)")
     profile_name, profile_arn = ensure_instance_profile(
-        s, lab, "instancia-ecs", naming.name(s.aluno, lab, "instancia-ecs")
+        s, lab, INSTANCE_ROLE, naming.name(s.aluno, lab, INSTANCE_ROLE)
     )
     return PerfisIam(execution, instance, profile_name, profile_arn)

@@ -15,6 +15,7 @@ import json
 import re
 from typing import Any
 
+from ecslab.course import IMAGE as SOURCE_IMAGE  # what the labs run; pushed under the new tag on AWS
 from ecslab.errors import ErroLab
 from ecslab.provision.one_at_a_time import one_at_a_time
 from ecslab.session import Sessao, client_error_code, resolve
@@ -22,7 +23,6 @@ from ecslab.session import Sessao, client_error_code, resolve
 MANIFEST_TYPE = "application/vnd.docker.distribution.manifest.v2+json"
 CONFIG_TYPE = "application/vnd.docker.container.image.v1+json"
 LAYER_TYPE = "application/vnd.docker.image.rootfs.diff.tar.gzip"
-SOURCE_IMAGE = "public.ecr.aws/nginx/nginx:stable"  # what the labs run; pushed under the new tag on AWS
 _TAG = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")  # Docker's tag grammar (ECR accepts it)
 
 

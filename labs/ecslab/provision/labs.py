@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ecslab import naming
+from ecslab.course import CPU_METRIC, IMAGE, NETWORK_LAB, SCALING_DIMENSION
 from ecslab.errors import ErroLab
 from ecslab.provision.alb import criar_alb
 from ecslab.provision.cluster import (
@@ -21,8 +22,6 @@ from ecslab.provision.services import ensure_service
 from ecslab.provision.spot import criar_capacidade_spot_ec2, estrategia_spot, usar_fargate_spot
 from ecslab.session import Sessao, resolve
 
-IMAGE = "public.ecr.aws/nginx/nginx:stable"
-NETWORK_LAB = "01"
 FARGATE_SIZE = ("256", "512")
 
 
@@ -153,9 +152,6 @@ def _lab04(s: Sessao, desejadas: int = 4, desejadas_ec2: int = 2) -> dict[str, A
             "definicao_tarefa_ec2": ec2_task_def, "servico_ec2": ec2_service["serviceArn"]}
 
 
-SCALING_DIMENSION = "ecs:service:DesiredCount"
-
-
 def _lab05(s: Sessao) -> dict[str, Any]:
     rede = criar_rede(NETWORK_LAB, sessao=s)
     cluster = criar_cluster("05", sessao=s)
@@ -177,7 +173,7 @@ def _lab05(s: Sessao) -> dict[str, Any]:
         ScalableDimension=SCALING_DIMENSION, PolicyType="TargetTrackingScaling",
         TargetTrackingScalingPolicyConfiguration={
             "TargetValue": 50.0, "ScaleOutCooldown": 60, "ScaleInCooldown": 120,
-            "PredefinedMetricSpecification": {"PredefinedMetricType": "ECSServiceAverageCPUUtilization"}},
+            "PredefinedMetricSpecification": {"PredefinedMetricType": CPU_METRIC}},
     )
     return {"rede": rede, "cluster": cluster, "perfis": roles, "grupo_logs": group, "definicao_tarefa": task_def,
             "servico": service["serviceArn"], "destino_escalavel": resource, "politica": policy["PolicyARN"]}
