@@ -426,7 +426,7 @@ def test_a_template_left_behind_is_in_the_inventory_and_cleanup_deletes_it(aws, 
          "tags": {"ecslab:aluno": "bia", "ecslab:lab": "04"}},
         {"id": "EXTalheio", "description": "outro", "creationTime": created},
     ]}, {})
-    (found,) = inventory._fis(s, None)
+    (found,) = inventory.service_items(s, "fis")
     assert (found["tipo"], found["id"], found["nome"], found["lab"]) == (
         "modelo-de-experimento-fis", TEMPLATE, "ana-04-fis-spot", "04")
 

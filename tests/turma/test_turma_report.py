@@ -115,9 +115,10 @@ def test_checks_read_only(classe, base):
 
 
 def test_checks_call_only_describe_list_get():
-    # Every boto3 call in the checks (and the inventory they use) reads.
+    # Every boto3 call in the checks (and the inventory and roster they use, with the catalogue's listings) reads.
     root = Path(__file__).resolve().parents[2] / "labs" / "ecslab"
-    files = [*sorted((root / "checks").glob("*.py")), root / "inventory.py", *sorted((root / "turma").glob("r*.py"))]
+    files = [*sorted((root / "checks").glob("*.py")), root / "inventory.py", *sorted((root / "turma").glob("r*.py")),
+             root / "resources" / "listing.py", root / "resources" / "kind.py", root / "resources" / "catalogue.py"]
     writes = re.compile(r"^((create|put|update|delete|register|deregister|run|start|stop|terminate|attach|detach|"
                         r"modify|set|release|allocate|associate|disassociate|revoke|authorize|remove|add|execute|"
                         r"submit|send|reboot|enable|disable|reset|copy)_|(un)?tag_resource$)")

@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ecslab.checks.framework import Check, Contexto, require
-from ecslab.inventory import COLLECTORS, SERVICE_ORDER
+from ecslab.inventory import SERVICE_ORDER, service_items
 
 CHECKS: list[Check] = []
 
 
 def _make(service: str) -> Callable[[Contexto], str]:
     def probe(ctx: Contexto) -> str:
-        items = COLLECTORS[service](ctx.s, None)
+        items = service_items(ctx.s, service)
         require(not items, ", ".join(f"{it['tipo']} {it['nome'] or it['id']}" for it in items[:6])
                 + (" ..." if len(items) > 6 else ""))
         return ""
