@@ -7,7 +7,7 @@ import base64
 import re
 from typing import Any
 
-from ecslab.behaviour import failures, messages, placement, tasks
+from ecslab.behaviour import failures, messages, placement, state, tasks
 from ecslab.behaviour.state import InstanceSim
 from ecslab.behaviour.world import World
 
@@ -90,6 +90,7 @@ def _register(world: World, instance: Any, record: InstanceSim, at: float) -> No
     if not failures.instance_reaches_ecs(world, instance):
         return  # no route to the ECS endpoints: the instance runs and never shows up (retried at every pass)
     ci = world.ecs.register_container_instance(cluster.name, instance.id)
+    state.touch(cluster.name)
     describe(world, ci, instance, at)
     record.registered = True
 
@@ -137,6 +138,7 @@ def provider_for(world: World, instance_id: str) -> str | None:
 
 def _leave(world: World, instance: Any, record: InstanceSim, at: float, *, terminated: bool) -> None:
     ci = find(world, record.cluster, instance.id) if record.registered else None
+    state.touch(record.cluster)
     if ci is not None:
         for task in world.cluster_tasks(record.cluster):
             if task.container_instance_arn == ci.container_instance_arn:

@@ -19,7 +19,7 @@ from moto.cloudwatch.models import cloudwatch_backends
 from moto.core.exceptions import JsonRESTError
 from moto.moto_api._internal import mock_random
 
-from ecslab.behaviour import metrics
+from ecslab.behaviour import metrics, state
 from ecslab.behaviour.clock import clock
 from ecslab.behaviour.world import World
 
@@ -230,6 +230,7 @@ def set_desired(world: World, owner: Any, wanted: int, at: float, cause: str) ->
     if service is None:
         return
     service.desired_count = wanted
+    state.touch(service.cluster_name)
     if service.deployments:
         service.deployments[0]["desiredCount"] = wanted
     record_activity(world, owner, at, f"Setting desired count to {wanted}.", cause, "Successful",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from moto.elbv2 import elbv2_backends
@@ -104,9 +105,20 @@ def _owner(world: World, group_arn: str, target_id: str) -> Any:
 
 
 def _verdict(world: World, elbv2: Any, group: Any, task: Any, target: dict[str, Any]) -> tuple:
-    port = int(target.get("Port") or group.port or 80)
-    check = views.health_check(group, port)
-    return check, target_health.outcome(check, failures.target_view(world, elbv2, group, task, target))
+    """(health check, outcome) of one target. Its inputs (the task's ports and security groups, the group's check,
+    the network's rules) change only through a call outside ECS, so a verdict is kept until the next such call."""
+    record = world.sim
+    if record.network_writes_seen != state.outside_writes:
+        record.verdicts.clear()
+        record.network_writes_seen = state.outside_writes
+    key = (task.task_arn, group.arn, str(target.get("Id")), target.get("Port"))
+    kept = record.verdicts.get(key)
+    if kept is None:
+        port = int(target.get("Port") or group.port or 80)
+        check = views.health_check(group, port)
+        kept = record.verdicts[key] = (check, target_health.outcome(
+            check, failures.target_view(world, elbv2, group, task, target)))
+    return kept
 
 
 def health_for(original: Any, group: Any, target: dict[str, Any], ec2_backend: Any) -> Any:
@@ -128,10 +140,13 @@ def health_for(original: Any, group: Any, target: dict[str, Any], ec2_backend: A
     return answer
 
 
-def check_targets(world: World, at: float) -> None:
-    """ECS stops a service task whose target is unhealthy once the health check grace period is over."""
+def check_targets(world: World, at: float, clusters: Iterable[str] | None = None) -> None:
+    """ECS stops a service task whose target is unhealthy once the health check grace period is over.
+
+    `clusters`: only those clusters' tasks (None: every cluster's)."""
     elbv2 = elbv2_backends[world.ecs.account_id][world.ecs.region_name]
-    for cluster_tasks in world.ecs.tasks.values():
+    names = world.ecs.tasks.keys() if clusters is None else clusters
+    for cluster_tasks in [world.ecs.tasks.get(name) or {} for name in names]:
         for task in list(cluster_tasks.values()):
             record = state.get(task)
             if record is None or not record.targets or record.running_at is None or task.desired_status != "RUNNING":

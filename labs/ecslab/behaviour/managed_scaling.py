@@ -8,6 +8,7 @@ minute (the alarm's evaluation), scale-in after fifteen, each move bounded by th
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from typing import Any
 
 from ecslab.behaviour import placement, state, tasks
@@ -18,17 +19,20 @@ SCALE_OUT_AFTER = 60.0
 SCALE_IN_AFTER = 900.0
 
 
-def waiting_tasks(world: World) -> list[Any]:
+def waiting_tasks(world: World, clusters: Iterable[str] | None = None) -> list[Any]:
+    """Tasks waiting for capacity (in `clusters`, the only ones that may hold any; None: every cluster)."""
+    names = world.ecs.tasks.keys() if clusters is None else clusters
     found = [
-        task for cluster_tasks in world.ecs.tasks.values() for task in cluster_tasks.values()
+        task for cluster_tasks in [world.ecs.tasks.get(name) or {} for name in names]
+        for task in cluster_tasks.values()
         if tasks.is_alive(task) and tasks.sim(task).awaiting_capacity
     ]
     return sorted(found, key=lambda task: tasks.sim(task).created_at)
 
 
-def place_waiting(world: World, at: float) -> None:
+def place_waiting(world: World, at: float, clusters: Iterable[str] | None = None) -> None:
     """Tasks waiting in PROVISIONING take the first instance of their provider that fits them."""
-    for task in waiting_tasks(world):
+    for task in waiting_tasks(world, clusters):
         task_definition = world.ecs.describe_task_definition(task.task_definition_arn)
         placed, _ = placement.place(
             world.ecs, task.cluster_name, task_definition, 1, group=task.group, strategy=None, constraints=None,
@@ -117,7 +121,8 @@ def protect(group: Any, busy: set[str]) -> None:
         instance_state.protected_from_scale_in = instance_state.instance.id in busy
 
 
-def scale(world: World, at: float) -> None:
+def scale(world: World, at: float, waiting_in: Iterable[str] | None = None) -> None:
+    """`waiting_in`: the clusters that may hold tasks waiting for capacity (None: every cluster)."""
     providers = list(world.ecs.capacity_providers.values())
     if not providers:
         return
@@ -139,7 +144,7 @@ def scale(world: World, at: float) -> None:
         record = state.get(provider) or state.put(provider, ProviderSim())
         target = min(max(int(scaling.get("targetCapacity") or 100), 1), 100)
         if hosting is None or waiting_all is None:
-            hosting, waiting_all = _hosting(world), waiting_tasks(world)
+            hosting, waiting_all = _hosting(world), waiting_tasks(world, waiting_in)
         wanted = math.ceil(_needed(world, group, provider.name, hosting, waiting_all) * 100 / target)
         current = group.desired_capacity or 0
         step = wanted - current

@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 import math
 
-from ecslab.behaviour import load, scheduler, state, tasks
+from ecslab.behaviour import load, scheduler, state
 from ecslab.behaviour.clock import clock
 from ecslab.behaviour.world import World
 
@@ -25,13 +25,9 @@ def key(namespace: str, metric_name: str, dimensions: dict[str, str]) -> tuple:
 
 
 def active(world: World) -> bool:
-    """Anything to measure or evaluate: a service task running, or an alarm."""
-    if world.cloudwatch.alarms:
-        return True
-    return any(
-        state.status(task) == "RUNNING" and tasks.sim(task).service_key
-        for cluster_tasks in world.ecs.tasks.values() for task in cluster_tasks.values()
-    )
+    """Anything to measure or evaluate: a service task running (the pass keeps which clusters have one:
+    WorldSim.measured), or an alarm."""
+    return bool(world.cloudwatch.alarms) or bool(world.sim.measured)
 
 
 def next_tick(world: World, after: float) -> float | None:

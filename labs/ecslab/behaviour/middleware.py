@@ -26,6 +26,8 @@ def wrap(app: Callable[..., Iterable[bytes]], lock: threading.RLock | None = Non
         if request_kinds.refused_from_lan(environ):
             return json_answer(start_response, {"erro": LAN_REFUSAL}, "403 Forbidden")
         quiet = request_kinds.leaves_world_alone(environ)
+        if not quiet:
+            environ["ecslab.cluster"] = request_kinds.ecs_cluster(environ)  # read before moto reads the body
         blind = request_kinds.needs_no_pass(environ)
         with lock:
             if not blind:
@@ -48,7 +50,7 @@ def wrap(app: Callable[..., Iterable[bytes]], lock: threading.RLock | None = Non
                 return [body]
             finally:
                 if not quiet:
-                    note_write()
+                    note_write(environ)
 
     return middleware
 
@@ -62,10 +64,14 @@ def safe_reconcile() -> None:
         traceback.print_exc(file=sys.stderr)
 
 
-def note_write() -> None:
+def note_write(environ: dict[str, Any] | None = None) -> None:
+    """The call may have changed the world: of one ECS cluster when it names one (see request_kinds.ecs_cluster),
+    else of any; `environ` None: a change of the emulator's own (a Spot interruption)."""
     from ecslab.behaviour import installed
 
     if installed():
         from ecslab.behaviour import simulation_pass
 
-        simulation_pass.note_write()
+        cluster = environ.get("ecslab.cluster") if environ is not None else None
+        outside = environ is None or request_kinds.signing_service(environ) != "ecs"
+        simulation_pass.note_write(cluster, outside_ecs=outside)

@@ -1,6 +1,6 @@
 """What kind of call a request is: a read (Describe*, List*, Get*) that cannot change the world, a write the
-simulation never looks at, a read whose answer the simulation never changes, and whether it came from the
-emulator's own machine.
+simulation never looks at, a read whose answer the simulation never changes, which ECS cluster a write names, and
+whether it came from the emulator's own machine.
 
 All matter for speed: the first two do not make the next call run the simulation's pass (the pass is skipped when
 no call has written anything since the last one and no event is due: simulation_pass.reconcile), and the last needs no
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import ipaddress
+import json
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -118,6 +119,27 @@ def needs_no_pass(environ: dict[str, Any]) -> bool:
         return False
     service = signing_service(environ)
     return service in OUTSIDE_SIMULATION or action(environ) in UNSEEN_BY_SIMULATION.get(service or "", ())
+
+
+def ecs_cluster(environ: dict[str, Any]) -> str | None:
+    """The cluster an ECS call names (a name, or the last part of its ARN); None for any other call and for an ECS
+    call that names none (AWS then means the default cluster, but such a call, CreateCluster say, may concern any)."""
+    if signing_service(environ) != "ecs":
+        return None
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return None
+    if not 0 < length <= MAX_FORM_BYTES:
+        return None
+    body = environ["wsgi.input"].read(length)
+    environ["wsgi.input"] = io.BytesIO(body)
+    try:
+        payload = json.loads(body)
+    except ValueError:
+        return None
+    cluster = payload.get("cluster") if isinstance(payload, dict) else None
+    return cluster.rsplit("/", 1)[-1] if isinstance(cluster, str) and cluster else None
 
 
 def from_this_machine(environ: dict[str, Any]) -> bool:

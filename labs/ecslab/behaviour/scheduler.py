@@ -4,6 +4,7 @@ the service events AWS writes."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from moto.moto_api._internal import mock_random
@@ -85,12 +86,11 @@ def roll_back(service: Any, failed_id: str, target: dict[str, Any], at: float) -
     new_deployment(service, at, rollback_of=failed_id)
 
 
-def next_retry(world: World, after: float) -> float | None:
-    """When a throttled service launches again."""
-    times = [record.retry_at for service in world.ecs.services.values()
+def next_retry(world: World, after: float, services: Iterable[Any] | None = None) -> float | None:
+    """When a throttled service launches again (`services`: only those; None: every service)."""
+    times = [record.retry_at for service in (world.ecs.services.values() if services is None else services)
              if (record := state.get(service)) is not None and record.retry_at > after]
     return min(times) if times else None
-
 
 
 def service_tasks(world: World, service: Any) -> list[Any]:
@@ -98,11 +98,12 @@ def service_tasks(world: World, service: Any) -> list[Any]:
     return [task for task in world.cluster_tasks(service.cluster_name) if tasks.sim(task).service_key == key]
 
 
-def tasks_by_service(world: World) -> dict[tuple[str, str], list[Any]]:
-    """service_tasks for every service at once, keyed by (cluster name, service key): one pass over the tasks."""
+def tasks_by_service(world: World, clusters: Iterable[str] | None = None) -> dict[tuple[str, str], list[Any]]:
+    """service_tasks for every service at once (of `clusters`; None: every cluster), keyed by (cluster name,
+    service key): one pass over the tasks."""
     found: dict[tuple[str, str], list[Any]] = {}
-    for cluster_name, cluster_tasks in world.ecs.tasks.items():
-        for task in cluster_tasks.values():
+    for cluster_name in (world.ecs.tasks.keys() if clusters is None else clusters):
+        for task in (world.ecs.tasks.get(cluster_name) or {}).values():
             key = tasks.sim(task).service_key
             if key is not None:
                 found.setdefault((cluster_name, key), []).append(task)
@@ -253,11 +254,12 @@ def _start(world: World, service: Any, cluster: Any, deployment: dict[str, Any],
     return result.tasks
 
 
-def next_problem_report(world: World, after: float) -> float | None:
-    """When a placement problem still unsolved is reported again (PROBLEM_REPEAT after the last report)."""
+def next_problem_report(world: World, after: float, services: Iterable[Any] | None = None) -> float | None:
+    """When a placement problem still unsolved is reported again (PROBLEM_REPEAT after the last report;
+    `services`: only those, None: every service)."""
     times = [
         record.last_problem_at + PROBLEM_REPEAT
-        for service in world.ecs.services.values()
+        for service in (world.ecs.services.values() if services is None else services)
         if (record := state.get(service)) is not None and record.last_problem
         and record.last_problem_at + PROBLEM_REPEAT > after
     ]

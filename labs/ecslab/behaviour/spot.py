@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ecslab.behaviour import agent, messages, tasks
+from ecslab.behaviour import agent, messages, state, tasks
 from ecslab.behaviour.world import World
 
 NOTICE_SECONDS = 120.0
@@ -39,6 +39,7 @@ def interrupt(world: World, at: float, instance_ids: list[str], task_arns: list[
             ci = agent.find(world, record.cluster, instance_id)
             if ci is not None:
                 ci.status = "DRAINING"
+                state.touch(record.cluster)
         done["instancias"].append(instance_id)
     return done
 

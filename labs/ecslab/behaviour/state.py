@@ -7,6 +7,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 ATTR = "_ecslab"
+TIMERS = frozenset({"next_at", "health_due", "healthy_at", "protected_until"})
+
+# Clusters something changed in outside the pass's own walk of them (a task timer set, a service's desired count, an
+# instance registered or gone): the next pass looks at them (simulation_pass). Names only: a name shared by two
+# accounts or regions makes both look, which costs time, never correctness.
+touched: set[str] = set()
+# Calls that may have changed something outside ECS (a network, a security group, a load balancer): the load
+# balancer health verdicts kept by loadbalancing are judged again after one.
+outside_writes = 0
+
+
+def touch(cluster: str | None) -> None:
+    if cluster:
+        touched.add(cluster)
 
 
 @dataclass
@@ -31,6 +45,12 @@ class TaskSim:
     failed: bool = False  # stopped by a failure the deployment circuit breaker counts
     counted: bool = False  # its failure was counted by the scheduler's retry throttle
     protected_until: float | None = None  # UpdateTaskProtection: not stopped by scale-in until then
+    cluster: str | None = None  # its cluster's name: setting one of its TIMERS touches the cluster
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        object.__setattr__(self, name, value)
+        if name in TIMERS and value is not None:
+            touch(self.__dict__.get("cluster"))
 
 
 @dataclass
@@ -88,6 +108,11 @@ class WorldSim:
     decisions: dict[str, dict[str, Any]] = field(default_factory=dict)  # lab 06, by student (decision.py)
     writes_seen: int = -1  # simulation_pass._writes when the last full pass ended
     next_due: float | None = None  # the earliest event after the last full pass (None: nothing pending)
+    cluster_due: dict[str, float] = field(default_factory=dict)  # a cluster's earliest event, when it has one
+    measured: set[str] = field(default_factory=set)  # clusters with a service task RUNNING (metrics.active)
+    waiting: set[str] = field(default_factory=set)  # clusters with tasks waiting for capacity (managed_scaling)
+    network_writes_seen: int = -1  # state.outside_writes when the target verdicts were last kept
+    verdicts: dict[tuple, tuple] = field(default_factory=dict)  # load balancer health, kept (loadbalancing)
 
 
 def get(obj: Any) -> Any:

@@ -44,7 +44,8 @@ def sim(task: Task) -> TaskSim:
     """The task's simulation record; tasks made by moto alone (start_task) are taken as already running."""
     record = state.get(task)
     if record is None:
-        record = state.put(task, TaskSim(created_at=clock().now(), next_at=None))
+        record = state.put(task, TaskSim(created_at=clock().now(), next_at=None,
+                                         cluster=getattr(task, "cluster_name", None)))
     return record
 
 
@@ -120,8 +121,10 @@ def create_task(
             host_ports=list(host_ports or []),
             service_key=service_key,
             eni_id=eni.id if eni is not None else None,
+            cluster=cluster.name,
         ),
     )
+    state.touch(cluster.name)
     if awaiting_capacity:
         task.last_status = "PROVISIONING"
         record = state.get(task)
@@ -348,21 +351,15 @@ def stop_now(task: Task, at: float, reason: str, code: str) -> None:
         finish_stop(task, at)
 
 
-def purge_old(backend: Any, now: float) -> None:
-    """Forget tasks stopped more than an hour (of wall time) ago, as AWS does."""
-    for cluster_tasks in backend.tasks.values():
+def purge_old(backend: Any, now: float, cluster_name: str | None = None) -> None:
+    """Forget tasks stopped more than an hour (of wall time) ago, as AWS does (of one cluster; None: every one)."""
+    names = list(backend.tasks) if cluster_name is None else [cluster_name]
+    for cluster_tasks in [backend.tasks.get(name) or {} for name in names]:
         for arn in [arn for arn, task in cluster_tasks.items() if _forgotten(task, now)]:
             del cluster_tasks[arn]
 
 
-def next_purge(backend: Any) -> float | None:
-    """When purge_old will next forget a task (None: no stopped task to forget)."""
-    times = [at for cluster_tasks in backend.tasks.values() for task in cluster_tasks.values()
-             if (at := _forget_at(task)) is not None]
-    return min(times) if times else None
-
-
-def _forget_at(task: Task) -> float | None:
+def forget_at(task: Task) -> float | None:
     record = state.get(task)
     if record is None or record.stop_requested_at is None or state.status(task) != "STOPPED":
         return None
@@ -370,8 +367,8 @@ def _forget_at(task: Task) -> float | None:
 
 
 def _forgotten(task: Task, now: float) -> bool:
-    forget_at = _forget_at(task)
-    return forget_at is not None and now > forget_at
+    at = forget_at(task)
+    return at is not None and now > at
 
 
 def by_reference(backend: Any, cluster: Any, wanted: list[str]) -> tuple[list[Task], list[dict[str, str]]]:
