@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -19,6 +18,7 @@ from collections.abc import Callable
 
 import boto3
 from botocore.config import Config as BotoConfig
+from lab_harness import free_port
 
 from ecslab.backends import emulador
 from ecslab.cleanup import limpar
@@ -30,12 +30,6 @@ from ecslab.provision.network import criar_rede
 from ecslab.session import Sessao
 
 TARGET_START_S = 1.5
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def cpu_seconds(pid: int) -> float:

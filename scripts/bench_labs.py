@@ -11,8 +11,7 @@ import sys
 import time
 
 import nbformat
-
-from ecslab.notebooks import execute, fresh_emulator, lab_notebooks, output_text
+from lab_harness import execute, fresh_emulator, lab_notebooks, output_text
 
 
 def main() -> int:

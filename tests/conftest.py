@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+# The harness every test folder shares with the scripts (free ports, the CLI, the lab notebooks): scripts/lab_harness.py
+sys.path.insert(0, str(ROOT / "scripts"))
 MKDOCS = [sys.executable, "-m", "mkdocs"]
 
 

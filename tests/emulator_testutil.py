@@ -11,8 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-
-from ecslab.notebooks import run_cli
+from lab_harness import run_cli
 
 
 @contextmanager

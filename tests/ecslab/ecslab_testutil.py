@@ -3,21 +3,13 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-
-from ecslab.notebooks import free_port
-
-
-def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 60) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "ecslab.cli", *args], capture_output=True, text=True,
-                          env=env, timeout=timeout)
+from lab_harness import free_port, run_cli  # noqa: F401  (the ecslab tests import them from here)
 
 
 class LocalStackHealth(BaseHTTPRequestHandler):

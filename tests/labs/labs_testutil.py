@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
+from lab_harness import LABS_DIR, execute, free_port, kernel_env, output_text, run_cli  # noqa: F401
 
 from ecslab.checks.framework import Relatorio, executar
 from ecslab.config import Config
 from ecslab.inventory import inventario
-from ecslab.notebooks import LABS_DIR, execute, free_port, kernel_env, output_text, run_cli  # noqa: F401
 from ecslab.provision.labs import preparar_lab
 from ecslab.session import Sessao
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from ecslab_testutil import free_port, run_cli
 from emulator_testutil import started_by_cli
+from lab_harness import free_port, run_cli
 
 from ecslab.config import Config
 from ecslab.session import Sessao
