@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from ecslab import naming
+from ecslab.course import LABS
 from ecslab.errors import BackendFora, ErroLab
 from ecslab.session import Sessao, client_error_code, resolve
 
@@ -65,7 +66,7 @@ class Relatorio:
         raise KeyError(nome)
 
     def como_dict(self) -> dict[str, Any]:
-        return {"lab": self.lab, "titulo": naming.LABS[self.lab], "aluno": self.aluno, "backend": self.backend,
+        return {"lab": self.lab, "titulo": LABS[self.lab], "aluno": self.aluno, "backend": self.backend,
                 "ok": self.ok, "resultados": [asdict(r) for r in self.resultados]}
 
     def como_json(self) -> str:
@@ -73,7 +74,7 @@ class Relatorio:
 
     def tabela(self) -> str:
         passed = sum(r.ok for r in self.resultados)
-        lines = [f"Laboratório {self.lab} ({naming.LABS[self.lab]}): aluno {self.aluno}, backend {self.backend}", ""]
+        lines = [f"Laboratório {self.lab} ({LABS[self.lab]}): aluno {self.aluno}, backend {self.backend}", ""]
         for r in self.resultados:
             lines.append(f"{'✅' if r.ok else '❌'} {r.nome}" + (f": {r.detalhe}" if r.detalhe else ""))
             if not r.ok and r.dica:
@@ -138,7 +139,7 @@ def executar(lab: str, *, sessao: Sessao | None = None, espera: float | None = N
     """Run every check of a lab; never stops at the first failure; only reads."""
     lab = naming.lab_id(lab)
     if lab not in CHECK_MODULES:
-        raise ErroLab(f"O laboratório {lab} ({naming.LABS[lab]}) ainda não tem verificações.",
+        raise ErroLab(f"O laboratório {lab} ({LABS[lab]}) ainda não tem verificações.",
                       dica="Há verificações para os laboratórios " + ", ".join(CHECK_MODULES) + ".")
     s = resolve(sessao)
     module = importlib.import_module(CHECK_MODULES[lab])

@@ -97,7 +97,7 @@ class Kind:
         for raw in self.listing(scope):
             owner = self.owner(raw)
             if scope.wants(owner):
-                yield owner, raw  # type: ignore[misc]
+                yield owner, raw
 
     def item(self, owner: Owner, raw: Any) -> Item:
         ident, nome, extra = self.show(raw)
