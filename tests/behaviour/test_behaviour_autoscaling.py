@@ -389,7 +389,7 @@ def test_scheduled_actions_are_validated_and_go_with_their_target(sim):
 
 
 def test_cron_fields_follow_aws_days_and_names():
-    from ecslab.behaviour.scheduled_actions import next_cron, parse
+    from ecslab.behaviour.rules.schedules import next_cron, parse
 
     def after(expression, moment):
         return next_cron(parse(expression).cron, moment)

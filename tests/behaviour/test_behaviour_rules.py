@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import ast
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -27,6 +30,21 @@ def test_no_rule_imports_moto():
             names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
                 [node.module or ""] if isinstance(node, ast.ImportFrom) else []
             assert not any(name.split(".")[0] == "moto" for name in names), path.name
+
+
+def test_the_plain_core_never_loads_moto():
+    """The rules (and the errors they raise) import nothing that imports moto, however indirectly."""
+    script = (
+        "import importlib, pkgutil, sys\n"
+        "import ecslab.behaviour.rules as rules\n"
+        "for found in pkgutil.iter_modules(rules.__path__):\n"
+        "    importlib.import_module('ecslab.behaviour.rules.' + found.name)\n"
+        "import ecslab.behaviour.aws_errors, ecslab.behaviour.patching\n"
+        "print(sorted({name.split('.')[0] for name in sys.modules} & {'moto', 'boto3', 'flask'}))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(RULES.parents[2])}
+    result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0 and result.stdout.strip() == "[]", result.stdout + result.stderr
 
 
 def network(default_target: str | None, nat_state: str = "available") -> route_out.Network:

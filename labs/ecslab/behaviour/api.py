@@ -8,7 +8,7 @@ from moto.ec2.exceptions import InvalidSubnetIdError
 from moto.ecs.exceptions import InvalidParameterException
 from moto.ecs.models import CapacityProvider
 
-from ecslab.behaviour import agent, capacity, messages, scheduler, tasks, validation
+from ecslab.behaviour import agent, aws_errors, capacity, messages, scheduler, tasks, validation
 from ecslab.behaviour.clock import clock
 from ecslab.behaviour.launch import LaunchRequest, launch
 from ecslab.behaviour.rules import circuit_breaker
@@ -261,7 +261,7 @@ def update_service(backend: Any, params: dict[str, Any]) -> Any:
     cluster = active_cluster(backend, params.get("cluster"))
     service = backend._get_service(cluster.name, params["service"].split("/")[-1])
     if service.status != "ACTIVE":
-        raise validation.ServiceNotActiveException()
+        raise aws_errors.ServiceNotActive()
     record = scheduler.sim(service)
     redeploy = bool(params.get("forceNewDeployment"))
     task_definition = backend.describe_task_definition(params.get("taskDefinition") or service.task_definition)
@@ -318,7 +318,7 @@ def update_service(backend: Any, params: dict[str, Any]) -> Any:
 def delete_service(original: Any, backend: Any, cluster_name: str, service_name: str, force: bool) -> Any:
     service = backend._get_service(cluster_name or "default", service_name)
     if service.status != "ACTIVE":
-        raise validation.ServiceNotActiveException()
+        raise aws_errors.ServiceNotActive()
     service = original(backend, cluster_name or "default", service_name, force)
     service.status = "DRAINING"
     service.desired_count = 0
@@ -332,11 +332,11 @@ def delete_cluster(original: Any, backend: Any, cluster_str: str) -> Any:
     cluster = backend._get_cluster(cluster_str)
     name = cluster.name
     if any(s.cluster_name == name and s.status != "INACTIVE" for s in backend.services.values()):
-        raise validation.ClusterContainsServicesException()
+        raise aws_errors.ClusterContainsServices()
     if backend.container_instances.get(name):
-        raise validation.ClusterContainsContainerInstancesException()
+        raise aws_errors.ClusterContainsContainerInstances()
     if any(t.last_status != "STOPPED" for t in backend.tasks.get(name, {}).values()):
-        raise validation.ClusterContainsTasksException()
+        raise aws_errors.ClusterContainsTasks()
     cluster = original(backend, cluster_str)
     backend.tasks.pop(name, None)
     backend.container_instances.pop(name, None)
@@ -348,7 +348,7 @@ def delete_cluster(original: Any, backend: Any, cluster_str: str) -> Any:
 def register_container_instance(original: Any, backend: Any, cluster_str: str, ec2_instance_id: str) -> Any:
     name = (cluster_str or "default").split("/")[-1]
     if name not in backend.clusters:
-        raise validation.ClusterNotFound()
+        raise aws_errors.ClusterNotFound()
     world = World(backend)
     existing = agent.find(world, name, ec2_instance_id)
     if existing is not None:

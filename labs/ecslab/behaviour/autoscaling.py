@@ -13,13 +13,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from moto.applicationautoscaling.exceptions import AWSValidationException
 from moto.applicationautoscaling.models import FakeApplicationAutoscalingPolicy, ServiceNamespaceValueSet
 from moto.cloudwatch.models import cloudwatch_backends
-from moto.core.exceptions import JsonRESTError
 from moto.moto_api._internal import mock_random
 
 from ecslab.behaviour import metrics, state
+from ecslab.behaviour.aws_errors import ScalingObjectNotFound, ScalingValidation
 from ecslab.behaviour.clock import clock
 from ecslab.behaviour.world import World
 
@@ -40,11 +39,6 @@ class Trigger:
     comparison: str
     threshold: float
     value: float | None
-
-
-class ObjectNotFoundException(JsonRESTError):
-    def __init__(self, message: str) -> None:
-        super().__init__("ObjectNotFoundException", message)
 
 
 # --- the alarms a target tracking policy creates ------------------------------------------------------------
@@ -87,7 +81,7 @@ def put_scaling_policy(original: Callable[..., Any], backend: Any, policy_name: 
                        policy_type: str | None) -> Any:
     """AWS needs the scalable target first, and replacing a policy replaces its alarms (moto kept the old ones)."""
     if not backend._scalable_target_exists(resource_id, scalable_dimension):
-        raise ObjectNotFoundException(
+        raise ScalingObjectNotFound(
             f"No scalable target registered for service namespace: {service_namespace}, resource ID: {resource_id}, "
             f"scalable dimension: {scalable_dimension}"
         )
@@ -259,7 +253,7 @@ def describe_scaling_activities(world: World, params: dict[str, Any]) -> dict[st
     namespace = params.get("ServiceNamespace")
     namespaces = [n.value for n in ServiceNamespaceValueSet]
     if namespace not in namespaces:
-        raise AWSValidationException(
+        raise ScalingValidation(
             f"1 validation error detected: Value '{namespace}' at 'serviceNamespace' failed to satisfy constraint: "
             f"Member must satisfy enum value set: {namespaces}"
         )

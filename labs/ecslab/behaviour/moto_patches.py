@@ -8,6 +8,7 @@ fails loudly when a moto upgrade changes one. Speed-ups, which change no answer,
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 from collections.abc import Callable
@@ -21,11 +22,13 @@ from moto.applicationautoscaling.responses import ApplicationAutoScalingResponse
 from moto.autoscaling.models import FakeAutoScalingGroup
 from moto.cloudwatch.models import CloudWatchBackend
 from moto.cloudwatch.responses import CloudWatchResponse
+from moto.core.exceptions import JsonRESTError
 from moto.core.responses import ActionResult
 from moto.ec2.models.elastic_network_interfaces import NetworkInterface
 from moto.ec2.models.nat_gateways import NatGatewayBackend
 from moto.ec2.models.vpcs import VPCBackend
 from moto.ec2.responses.launch_templates import LaunchTemplates
+from moto.ecs.exceptions import ECSException
 from moto.ecs.models import EC2ContainerServiceBackend
 from moto.ecs.responses import DESCRIBE_TASKS_TAGS, EC2ContainerServiceResponse
 from moto.elbv2.models import FakeTargetGroup
@@ -36,6 +39,7 @@ from ecslab.behaviour import (
     api,
     asg,
     autoscaling,
+    aws_errors,
     loadbalancing,
     nat,
     network,
@@ -43,6 +47,7 @@ from ecslab.behaviour import (
     service_deployments,
     task_protection,
 )
+from ecslab.behaviour.aws_errors import AwsError
 from ecslab.behaviour.patching import Patch, apply, replace, wrap
 from ecslab.behaviour.world import world_of
 
@@ -375,6 +380,28 @@ SETTINGS: tuple[Setting, ...] = (
             "moto moves a task towards STOPPED on each describe_tasks; the simulation decides task states"),
 )
 
+def moto_error(error: AwsError) -> Exception:
+    """moto's exception for an AWS error the behaviour layer raised (same code, message and protocol)."""
+    if error.service == aws_errors.ECS:
+        return ECSException(error.code, error.message)
+    return JsonRESTError(error.code, error.message)
+
+
+def _moto_errors(function: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(function)
+    def call(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return function(*args, **kwargs)
+        except AwsError as error:
+            raise moto_error(error) from None
+
+    return call
+
+
+def _answering_errors(replacement: Callable[[Callable[..., Any]], Any]) -> Callable[[Callable[..., Any]], Any]:
+    return lambda original: _moto_errors(replacement(original))
+
+
 _installed = False
 
 
@@ -384,10 +411,10 @@ def install() -> None:
     if _installed:
         return
     for patch in PATCHES:
-        apply(patch)
+        apply(dataclasses.replace(patch, replacement=_answering_errors(patch.replacement)))
     for addition in ADDITIONS:
         if not hasattr(addition.owner, addition.name):
-            setattr(addition.owner, addition.name, addition.action)
+            setattr(addition.owner, addition.name, _moto_errors(addition.action))
     for setting in SETTINGS:
         setting.apply()
     _installed = True

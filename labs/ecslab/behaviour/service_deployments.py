@@ -30,9 +30,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from moto.ecs.exceptions import ECSException, InvalidParameterException
-
 from ecslab.behaviour import state
+from ecslab.behaviour.aws_errors import Conflict, InvalidParameter, ServiceDeploymentNotFound
 from ecslab.behaviour.clock import clock
 
 
@@ -110,16 +109,6 @@ STOPPABLE = ("PENDING", "IN_PROGRESS")
 # Already stopping or rolling back: a second stop lets it go on (AWS's guide, "Stopping Amazon ECS service deployments")
 STOPPING = ("STOP_REQUESTED", "ROLLBACK_REQUESTED", "ROLLBACK_IN_PROGRESS")
 ENDED_WELL = ("SUCCESSFUL", "ROLLBACK_SUCCESSFUL")
-
-
-class ConflictException(ECSException):
-    def __init__(self, message: str) -> None:
-        super().__init__("ConflictException", message)
-
-
-class ServiceDeploymentNotFoundException(ECSException):
-    def __init__(self) -> None:
-        super().__init__("ServiceDeploymentNotFoundException", "Service deployment not found.")
 
 
 def _prefix(service: Any) -> str:
@@ -302,7 +291,7 @@ def _page_size(value: Any) -> int:
         return PAGE_DEFAULT
     size = int(value)
     if not 1 <= size <= PAGE_MAX:
-        raise InvalidParameterException(f"maxResults must be between 1 and {PAGE_MAX}.")
+        raise InvalidParameter(f"maxResults must be between 1 and {PAGE_MAX}.")
     return size
 
 
@@ -310,7 +299,7 @@ def _service(backend: Any, params: dict[str, Any]) -> Any:
     """The service named by `service` (name or ARN) in `cluster` (default: the ARN's cluster, else "default")."""
     name = params.get("service") or ""
     if not name:
-        raise InvalidParameterException("Service cannot be empty.")
+        raise InvalidParameter("Service cannot be empty.")
     cluster = params.get("cluster")
     if not cluster and name.startswith("arn:") and name.count("/") == 2:
         cluster = name.split("/")[1]
@@ -344,9 +333,9 @@ def list_service_deployments(backend: Any, params: dict[str, Any]) -> dict[str, 
 def _arns(params: dict[str, Any], name: str) -> list[str]:
     arns = params.get(name) or []
     if not arns:
-        raise InvalidParameterException(f"{name} cannot be empty.")
+        raise InvalidParameter(f"{name} cannot be empty.")
     if len(arns) > DESCRIBE_MAX:
-        raise InvalidParameterException(f"{name} cannot contain more than {DESCRIBE_MAX} ARNs.")
+        raise InvalidParameter(f"{name} cannot contain more than {DESCRIBE_MAX} ARNs.")
     return list(dict.fromkeys(arns))
 
 
@@ -378,18 +367,18 @@ def request_stop(service: Any, deployment_id: str, stop_type: str, at: float) ->
     (ConflictException) or one with no earlier revision to roll back to."""
     item = _entry(service, deployment_id)
     if item is None:
-        raise ServiceDeploymentNotFoundException()
+        raise ServiceDeploymentNotFound()
     if stop_type not in STOP_TYPES:
-        raise InvalidParameterException(f"stopType should be one of [{','.join(STOP_TYPES)}]")
+        raise InvalidParameter(f"stopType should be one of [{','.join(STOP_TYPES)}]")
     if item["status"] in STOPPING:
         return item  # already stopping or rolling back: it goes on
     if item["status"] not in STOPPABLE or item["finishedAt"] is not None:
-        raise ConflictException(
+        raise Conflict(
             f"The service deployment {deployment_arn(service, deployment_id)} is {item['status']} and can't be "
             "stopped. Only a service deployment that is in progress can be stopped."
         )
     if stop_type == "ROLLBACK" and not _sources(service, item):
-        raise ConflictException(
+        raise Conflict(
             f"The service deployment {deployment_arn(service, deployment_id)} has no previous service revision "
             "to roll back to."
         )
@@ -405,7 +394,7 @@ def stop_service_deployment(backend: Any, params: dict[str, Any]) -> dict[str, A
     arn = params.get("serviceDeploymentArn") or ""
     hit = _find(backend, arn, "service-deployment")
     if hit is None:
-        raise ServiceDeploymentNotFoundException()
+        raise ServiceDeploymentNotFound()
     service, item = hit
     request_stop(service, item["id"], params.get("stopType") or "ROLLBACK", clock().now())
     return {"serviceDeploymentArn": deployment_arn(service, item["id"])}

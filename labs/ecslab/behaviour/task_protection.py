@@ -12,9 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from moto.ecs.exceptions import InvalidParameterException
-
 from ecslab.behaviour import state, tasks, validation
+from ecslab.behaviour.aws_errors import InvalidParameter
 from ecslab.behaviour.clock import clock
 from ecslab.behaviour.world import World
 
@@ -60,9 +59,9 @@ def _task_list(params: dict[str, Any], most: int, required: bool) -> list[str]:
     if wanted is None and not required:
         return []
     if not wanted:
-        raise InvalidParameterException("Tasks cannot be empty.")
+        raise InvalidParameter("Tasks cannot be empty.")
     if len(wanted) > most:
-        raise InvalidParameterException(f"Tasks cannot be longer than {most}.")
+        raise InvalidParameter(f"Tasks cannot be longer than {most}.")
     return list(wanted)
 
 
@@ -72,7 +71,7 @@ def _minutes(params: dict[str, Any]) -> int:
         return DEFAULT_MINUTES
     minutes = int(value)
     if not MIN_MINUTES <= minutes <= MAX_MINUTES:
-        raise InvalidParameterException(
+        raise InvalidParameter(
             f"expiresInMinutes must be between {MIN_MINUTES} and {MAX_MINUTES} minutes."
         )
     return minutes

@@ -1,12 +1,11 @@
-"""Checks AWS makes and moto does not, raising AWS's own exception types and messages."""
+"""Checks AWS makes and moto does not, raising AWS's own error codes and messages (aws_errors)."""
 
 from __future__ import annotations
 
 import math
 from typing import Any
 
-from moto.ecs.exceptions import EcsClientException, ECSException, InvalidParameterException
-
+from ecslab.behaviour.aws_errors import ClientError, ClusterNotFound, InvalidParameter
 from ecslab.validation import FARGATE_SIZES, LAUNCH_TYPES  # AWS's table, shared with the lab engine
 
 INVALID_CPU = (
@@ -20,34 +19,6 @@ NO_FARGATE_CONFIGURATION = (
 FARGATE_NEEDS_AWSVPC = "Fargate only supports network mode \u2018awsvpc\u2019."
 FARGATE_NEEDS_CPU = "Fargate requires that 'cpu' be defined at the task level."
 FARGATE_NEEDS_MEMORY = "Fargate requires that 'memory' be defined at the task level."
-
-
-class ClusterContainsServicesException(ECSException):
-    def __init__(self) -> None:
-        super().__init__("ClusterContainsServicesException", "The Cluster cannot be deleted while Services are active.")
-
-
-class ClusterContainsContainerInstancesException(ECSException):
-    def __init__(self) -> None:
-        super().__init__(
-            "ClusterContainsContainerInstancesException",
-            "The Cluster cannot be deleted while Container Instances are active or draining.",
-        )
-
-
-class ClusterContainsTasksException(ECSException):
-    def __init__(self) -> None:
-        super().__init__("ClusterContainsTasksException", "The Cluster cannot be deleted while Tasks are active.")
-
-
-class ServiceNotActiveException(ECSException):
-    def __init__(self) -> None:
-        super().__init__("ServiceNotActiveException", "Service was not ACTIVE.")
-
-
-class ClusterNotFound(ECSException):
-    def __init__(self, message: str = "Cluster not found.") -> None:
-        super().__init__("ClusterNotFoundException", message)
 
 
 def cpu_units(value: Any) -> int | None:
@@ -88,15 +59,15 @@ def check_task_definition(
     if not requires_compatibilities or "FARGATE" not in requires_compatibilities:
         return normalized_cpu, normalized_memory
     if network_mode != "awsvpc":
-        raise EcsClientException(FARGATE_NEEDS_AWSVPC)
+        raise ClientError(FARGATE_NEEDS_AWSVPC)
     if cpu_value is None:
-        raise EcsClientException(FARGATE_NEEDS_CPU)
+        raise ClientError(FARGATE_NEEDS_CPU)
     if memory_value is None:
-        raise EcsClientException(FARGATE_NEEDS_MEMORY)
+        raise ClientError(FARGATE_NEEDS_MEMORY)
     if cpu_value not in FARGATE_SIZES:
-        raise EcsClientException(INVALID_CPU)
+        raise ClientError(INVALID_CPU)
     if memory_value not in FARGATE_SIZES[cpu_value]:
-        raise EcsClientException(NO_FARGATE_CONFIGURATION.format(cpu=cpu_value, memory=memory_value))
+        raise ClientError(NO_FARGATE_CONFIGURATION.format(cpu=cpu_value, memory=memory_value))
     return normalized_cpu, normalized_memory
 
 
@@ -105,14 +76,14 @@ def check_launch_type(launch_type: str | None, task_definition: Any) -> None:
     if launch_type is None:
         return
     if launch_type not in LAUNCH_TYPES:
-        raise InvalidParameterException("launch type should be one of [EC2,FARGATE,EXTERNAL]")
+        raise InvalidParameter("launch type should be one of [EC2,FARGATE,EXTERNAL]")
     if launch_type == "FARGATE" and "FARGATE" not in (task_definition.requires_compatibilities or []):
-        raise InvalidParameterException("Task definition does not support launch_type FARGATE.")
+        raise InvalidParameter("Task definition does not support launch_type FARGATE.")
 
 
 def check_network_configuration(task_definition: Any, network_configuration: dict[str, Any] | None) -> None:
     if task_definition.network_mode == "awsvpc" and not (network_configuration or {}).get("awsvpcConfiguration"):
-        raise InvalidParameterException(
+        raise InvalidParameter(
             "Network Configuration must be provided when networkMode 'awsvpc' is specified."
         )
 
@@ -127,9 +98,9 @@ def check_deployment_configuration(configuration: dict[str, Any] | None) -> tupl
     minimum = configuration.get("minimumHealthyPercent", 100)
     maximum = configuration.get("maximumPercent", 200)
     if maximum < 100 and maximum != 0:
-        raise InvalidParameterException("maximumPercent must be >= 100.")
+        raise InvalidParameter("maximumPercent must be >= 100.")
     if minimum < 0 or minimum > 100:
-        raise InvalidParameterException("minimumHealthyPercent must be between 0 and 100.")
+        raise InvalidParameter("minimumHealthyPercent must be between 0 and 100.")
     return int(minimum), int(maximum)
 
 
