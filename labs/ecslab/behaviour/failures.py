@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 from dataclasses import dataclass
 from typing import Any
@@ -226,12 +227,18 @@ def target_view(world: World, elbv2: Any, group: Any, task: Any, target: dict[st
         listening = tuple(int(m["containerPort"]) for c in definitions(world, task)
                           for m in c.get("portMappings") or [] if m.get("containerPort"))
     else:
-        instance = world.ec2.get_instance(target["Id"]) if str(target["Id"]).startswith("i-") else None
+        instance = world.instance(target["Id"]) if str(target["Id"]).startswith("i-") else None
         group_ids = [g.id for g in instance.security_groups] if instance is not None else []
         listening = tuple(int(b["hostPort"]) for c in task.containers for b in c.network_bindings)
     vpc = world.ec2.vpcs.get(group.vpc_id)
-    inside = str(ipaddress.ip_network(vpc.cidr_block)[10]) if vpc is not None else "10.0.0.10"  # an ALB node
+    inside = _balancer_node(vpc.cidr_block) if vpc is not None else "10.0.0.10"
     reachable = security_groups.ingress_allows(
         views.ingress(world.ec2, group.vpc_id, group_ids), check_port, from_groups=balancer_groups,
         from_address=inside)
     return target_health.Target(listening=listening, reachable=reachable)
+
+
+@functools.lru_cache(maxsize=1024)
+def _balancer_node(cidr: str) -> str:
+    """An address inside the VPC a load balancer node checks from."""
+    return str(ipaddress.ip_network(cidr)[10])

@@ -60,10 +60,11 @@ def _group_index(world: World) -> dict[str, Any]:
     return index
 
 
-def _hosting(world: World) -> set[str]:
-    """EC2 instance ids of the container instances that hold a task not yet STOPPED."""
+def _hosting(world: World, clusters: Iterable[str] | None = None) -> set[str]:
+    """EC2 instance ids of the container instances that hold a task not yet STOPPED (of `clusters`; None: all)."""
     found: set[str] = set()
-    for cluster_tasks in world.ecs.tasks.values():
+    names = world.ecs.tasks.keys() if clusters is None else clusters
+    for cluster_tasks in [world.ecs.tasks.get(name) or {} for name in names]:
         for task in cluster_tasks.values():
             if not task.container_instance_arn or state.status(task) == "STOPPED":
                 continue
@@ -100,10 +101,12 @@ def _needed(world: World, group: Any, provider_name: str, hosting: set[str] | No
     return len(busy) + extra
 
 
-def running_on(world: World) -> set[str]:
-    """EC2 instance ids of the container instances with a task running or about to run on them."""
+def running_on(world: World, clusters: Iterable[str] | None = None) -> set[str]:
+    """EC2 instance ids of the container instances with a task running or about to run on them (of `clusters`;
+    None: every cluster)."""
     found: set[str] = set()
-    for cluster_name, instances in world.ecs.container_instances.items():
+    names = world.ecs.container_instances.keys() if clusters is None else clusters
+    for cluster_name, instances in [(name, world.ecs.container_instances.get(name)) for name in names]:
         if not instances:
             continue
         usage = placement.usage_by_instance_id(world.ecs, cluster_name)
@@ -121,9 +124,17 @@ def protect(group: Any, busy: set[str]) -> None:
         instance_state.protected_from_scale_in = instance_state.instance.id in busy
 
 
-def scale(world: World, at: float, waiting_in: Iterable[str] | None = None) -> None:
-    """`waiting_in`: the clusters that may hold tasks waiting for capacity (None: every cluster)."""
+def scale(world: World, at: float, waiting_in: Iterable[str] | None = None,
+          clusters: Iterable[str] | None = None) -> None:
+    """`waiting_in`: the clusters that may hold tasks waiting for capacity (None: every cluster). `clusters`: only
+    the providers of these clusters decide (None: every provider); a provider belongs to one cluster, and what
+    else its decision reads (its group, the clock's wait) changes through a world-level event or a call that
+    makes every cluster count."""
     providers = list(world.ecs.capacity_providers.values())
+    if clusters is not None:
+        names = {name for cluster_name in clusters if (cluster := world.ecs.clusters.get(cluster_name)) is not None
+                 for name in (cluster.capacity_providers or [])}
+        providers = [provider for provider in providers if provider.name in names]
     if not providers:
         return
     index = _group_index(world)
@@ -136,7 +147,7 @@ def scale(world: World, at: float, waiting_in: Iterable[str] | None = None) -> N
         if group is None:
             continue
         if settings.get("managedTerminationProtection") == "ENABLED":
-            busy = running_on(world) if busy is None else busy
+            busy = running_on(world, clusters) if busy is None else busy
             protect(group, busy)
         scaling = settings.get("managedScaling") or {}
         if scaling.get("status") != "ENABLED":
@@ -144,7 +155,7 @@ def scale(world: World, at: float, waiting_in: Iterable[str] | None = None) -> N
         record = state.get(provider) or state.put(provider, ProviderSim())
         target = min(max(int(scaling.get("targetCapacity") or 100), 1), 100)
         if hosting is None or waiting_all is None:
-            hosting, waiting_all = _hosting(world), waiting_tasks(world, waiting_in)
+            hosting, waiting_all = _hosting(world, clusters), waiting_tasks(world, waiting_in)
         wanted = math.ceil(_needed(world, group, provider.name, hosting, waiting_all) * 100 / target)
         current = group.desired_capacity or 0
         step = wanted - current

@@ -230,7 +230,8 @@ def converge(world: World, at: float, clusters: set[str] | None = None) -> None:
             scheduler.converge(world, service, at, own)
         except Exception as exc:  # one broken service (say, its task definition was deleted) must not stop others
             _report_once(service.arn, exc)
-    managed_scaling.scale(world, at, world.sim.waiting | clusters)
+    managed_scaling.scale(world, at, world.sim.waiting | clusters,
+                          None if clusters >= all_clusters(world) else clusters)
 
 
 _reported: set[str] = set()

@@ -48,6 +48,30 @@ class World:
     def cluster_tasks(self, cluster_name: str) -> list[Any]:
         return list(self.ecs.tasks.get(cluster_name, {}).values())
 
+    def instance(self, instance_id: str) -> Any:
+        """The EC2 instance with this id, or None. moto's get_instance copies every reservation of the region to
+        find one (a class's hot spot); here an index of the reservations is kept, built again when moto holds
+        reservations it has not seen (moto never moves an instance from one reservation to another)."""
+        index = self._instances()
+        if instance_id not in index and len(index.reservations) != len(self.ec2.reservations):
+            index = self._instances(rebuild=True)
+        return index.get(instance_id)
+
+    def _instances(self, rebuild: bool = False) -> _InstanceIndex:
+        index = state.get(self.ec2)  # kept on moto's EC2 backend: a reset forgets it with the backend
+        if index is None or rebuild:
+            index = state.put(self.ec2, _InstanceIndex(self.ec2))
+        return index
+
+
+class _InstanceIndex(dict):
+    def __init__(self, backend: Any):
+        super().__init__()
+        self.reservations = dict(backend.reservations)
+        for reservation in self.reservations.values():
+            for instance in reservation.instances:
+                self[instance.id] = instance
+
 
 def world_of(account_id: str, region_name: str) -> World:
     return World(ecs_backends[account_id][region_name])
