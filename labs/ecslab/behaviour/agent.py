@@ -56,6 +56,8 @@ def next_registration(world: World, after: float) -> float | None:
 
 def sync(world: World, at: float) -> None:
     """Notice new instances, register those whose boot is over, and take down those that went away."""
+    container_instances: dict[str, dict[str, Any]] = {}  # cluster -> EC2 instance id -> container instance
+    providers: dict[str, str] | None = None
     for instance in all_instances(world):
         record = world.sim.instances.get(instance.id)
         if record is None:
@@ -69,11 +71,16 @@ def sync(world: World, at: float) -> None:
         elif not record.registered and at >= record.seen_at + BOOT_SECONDS:
             _register(world, instance, record, at)
         elif record.registered:
-            ci = find(world, record.cluster, instance.id)
+            if record.cluster not in container_instances:
+                container_instances[record.cluster] = {
+                    ci.ec2_instance_id: ci for ci in reversed(world.ecs.container_instances.get(record.cluster, {})
+                                                               .values())}  # the first one wins, as in find
+            ci = container_instances[record.cluster].get(instance.id)
             if ci is not None:
                 ci.agent_connected = True
                 if not getattr(ci, "capacity_provider_name", None):
-                    ci.capacity_provider_name = provider_for(world, instance.id)
+                    providers = providers_by_instance(world) if providers is None else providers
+                    ci.capacity_provider_name = providers.get(instance.id)
 
 
 def find(world: World, cluster_name: str, instance_id: str) -> Any:
@@ -122,6 +129,23 @@ def describe(world: World, ci: Any, instance: Any, at: float) -> None:
     provider = provider_for(world, instance.id)
     if provider:
         ci.capacity_provider_name = provider
+
+
+def providers_by_instance(world: World) -> dict[str, str]:
+    """provider_for of every instance an Auto Scaling group holds, in one walk."""
+    found: dict[str, str] = {}
+    for group in world.autoscaling.autoscaling_groups.values():
+        name = next((provider.name for provider in world.ecs.capacity_providers.values()
+                     if _provides(provider, group)), None)
+        if name is not None:
+            for instance_state in group.instance_states:
+                found.setdefault(instance_state.instance.id, name)
+    return found
+
+
+def _provides(provider: Any, group: Any) -> bool:
+    arn = (provider.auto_scaling_group_provider or {}).get("autoScalingGroupArn", "")
+    return bool(arn) and (arn == group.arn or arn.endswith(f"autoScalingGroupName/{group.name}") or arn == group.name)
 
 
 def provider_for(world: World, instance_id: str) -> str | None:

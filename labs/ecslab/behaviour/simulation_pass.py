@@ -9,8 +9,10 @@ and no event is due yet. Otherwise only some clusters are looked at: those a cal
 cluster; any other write, or one that names none, makes every cluster count), those with a due event (each
 cluster's earliest event is kept), and those something else changed (state.touched: a task timer set, a desired
 count scaled, an instance registered). An event of the whole world (a metrics minute, an agent registration, a Spot
-termination, a managed scaling decision, a scheduled action, a NAT gateway becoming available) makes every cluster
-count for that step. So in a class, a student's call costs about the same whatever the size of the class.
+termination, a managed scaling decision, a scheduled action, a NAT gateway becoming available) runs the world-level
+parts, and what they change in a cluster touches it (a scaled desired count, a registered or departed instance, a
+stopped task); managed scaling then decides for every provider. So in a class, a student's call costs about the
+same whatever the size of the class.
 
 A call that may change the world (anything but a read or a write the simulation never looks at: see
 request_kinds.leaves_world_alone) makes the next call run the pass. A read whose answer no pass can change (a
@@ -163,8 +165,8 @@ def reconcile_world(world: World, now: float) -> None:
             else:
                 record.cluster_due[name] = due
 
-    def step(names: set[str], when: float) -> None:
-        converge(world, when, names)
+    def step(names: set[str], when: float, every_provider: bool = False) -> None:
+        converge(world, when, names, every_provider)
         names |= state.touched & every  # what the world-level parts changed in other clusters
         looked.update(names)
         refresh_due(names | (state.touched & every), when)
@@ -180,8 +182,8 @@ def reconcile_world(world: World, now: float) -> None:
         if due is None or due > now:
             break
         at, stepped = max(due, at), True
-        names = every if world_due is not None and world_due <= at else {
-            name for name, t in record.cluster_due.items() if t <= at}
+        world_step = world_due is not None and world_due <= at
+        names = {name for name, t in record.cluster_due.items() if t <= at}
         for name in names:
             for task in list((world.ecs.tasks.get(name) or {}).values()):
                 task_record = tasks.sim(task)
@@ -192,7 +194,7 @@ def reconcile_world(world: World, now: float) -> None:
             alarms.evaluate(world, at)
         by_cluster = services_by_cluster(world)
         every = all_clusters(world)
-        step(set(names), at)
+        step(set(names), at, every_provider=world_step)
     if stepped:  # otherwise nothing was due since the converge above: a second one would find the same world
         step(set(looked), now)
     for name in looked:
@@ -211,8 +213,10 @@ def reconcile_world(world: World, now: float) -> None:
     record.next_due = min(upcoming) if upcoming else None
 
 
-def converge(world: World, at: float, clusters: set[str] | None = None) -> None:
-    """World-level parts, then the services of `clusters` (None: every cluster)."""
+def converge(world: World, at: float, clusters: set[str] | None = None, every_provider: bool = False) -> None:
+    """World-level parts, then the services of `clusters` (None: every cluster) and of the clusters the world-level
+    parts changed; managed scaling decides for the providers of those clusters (`every_provider`: for all, as when a
+    world-level event is due: a decision's wait may have ended)."""
     scheduled_actions.run_due(world, at)
     spot.terminate_due(world, at)
     agent.sync(world, at)
@@ -231,7 +235,7 @@ def converge(world: World, at: float, clusters: set[str] | None = None) -> None:
         except Exception as exc:  # one broken service (say, its task definition was deleted) must not stop others
             _report_once(service.arn, exc)
     managed_scaling.scale(world, at, world.sim.waiting | clusters,
-                          None if clusters >= all_clusters(world) else clusters)
+                          None if every_provider or clusters >= all_clusters(world) else clusters)
 
 
 _reported: set[str] = set()
