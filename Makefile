@@ -3,10 +3,16 @@ VENV := .venv
 BIN := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup setup-tests serve labs build test lint diagrams bench lighthouse offline clean
+LABS_PORT ?= 8888
+
+.PHONY: setup setup-tests setup-labs serve labs build test lint diagrams bench lighthouse offline clean
 
 setup:
 	@bash scripts/setup.sh
+
+# The labs need only Python (no Graphviz): see the README for macOS and Windows without make.
+setup-labs:
+	@bash scripts/setup.sh --labs
 
 # The tests also need Chromium and Hunspell (pt-BR); `make serve` never installs them.
 setup-tests:
@@ -16,9 +22,9 @@ serve: setup
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
 # The labs: the emulator (started if needed) and JupyterLab on the notebooks, both on 127.0.0.1.
-labs: setup
+labs: setup-labs
 	$(BIN)/ecslab emulador iniciar
-	$(BIN)/jupyter lab --ip 127.0.0.1 --port 8888 --no-browser --notebook-dir labs $(if $(filter 0,$(shell id -u)),--allow-root)
+	$(BIN)/jupyter lab --ip 127.0.0.1 --port $(LABS_PORT) --no-browser --notebook-dir labs $(if $(filter 0,$(shell id -u)),--allow-root) $(JUPYTER_ARGS)
 
 build: setup
 	$(BIN)/mkdocs build --strict

@@ -63,11 +63,20 @@ def run_all() -> None:
             nbformat.write(executed, executed_copy(notebook))
 
 
+# How a dollar sign is written in the notebooks' markdown. JupyterLab typesets the rendered text with MathJax, so
+# two "$" in one cell turn the text between them into math, and neither "\$" nor "&#36;" prevents it: markdown
+# turns both into a plain "$" first. "\\$" reaches MathJax as "\$", its escaped, literal dollar.
+DOLLAR_IN_NOTEBOOKS = "\\\\$"
+
+
 def page(notebook: Path) -> tuple[str, dict[str, bytes]]:
     """The page for one lab: Markdown with the run's outputs, and its images {relative path: PNG bytes}."""
     from nbconvert import MarkdownExporter
 
     executed = nbformat.read(executed_copy(notebook), as_version=4)
+    for cell in executed.cells:
+        if cell.cell_type == "markdown":  # US\\$ keeps JupyterLab's MathJax from reading prices as math
+            cell.source = cell.source.replace(DOLLAR_IN_NOTEBOOKS, "&#36;")
     images_dir = f"{notebook.stem}_files"
     body, resources = MarkdownExporter().from_notebook_node(executed, resources={"output_files_dir": images_dir})
     for alt in _plot_descriptions(executed):

@@ -2,6 +2,7 @@
 # Prepares a machine for the project: Graphviz (system package) and the Python virtual environment.
 # With --testes it also installs what the tests need: Chromium (browser tests) and Hunspell with the
 # pt-BR dictionary (spelling test), so `make serve` alone never downloads a browser.
+# With --labs it prepares only what the labs need (Python): no Graphviz, which only the site build uses.
 # Idempotent: does nothing when everything is already in place. Messages are for students (pt-BR).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -80,7 +81,7 @@ make_venv() {
 }
 
 check_python
-apt_install graphviz dot "  macOS (Homebrew): brew install graphviz
+[ "${1:-}" = "--labs" ] || apt_install graphviz dot "  macOS (Homebrew): brew install graphviz
   Fedora/RHEL: sudo dnf install graphviz
   Windows: use o WSL (Ubuntu) e rode este comando lá dentro."
 if [ "${1:-}" = "--testes" ]; then
@@ -93,4 +94,7 @@ if [ "${1:-}" = "--testes" ]; then
   macOS: copie pt_BR.aff e pt_BR.dic (do LibreOffice/VERO) para /usr/share/hunspell/"
 fi
 make_venv
+# JupyterLab in Portuguese, and no prompt about Jupyter news over the first lab.
+mkdir -p "$VENV/share/jupyter/lab/settings"
+cp scripts/jupyterlab-overrides.json "$VENV/share/jupyter/lab/settings/overrides.json"
 say "Ambiente pronto."
