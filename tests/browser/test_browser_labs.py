@@ -1,6 +1,6 @@
-"""The lab pages in a real Chromium: the outputs of the run made during the build are on screen (text and plots
-with Portuguese alt text), code blocks far down the page are drawn when reached and keep the height reserved for
-them, and the download button gives the output-free notebook."""
+"""The lab pages in a real Chromium: the outputs of the run made during the build are on screen (the checks'
+table, and plots with Portuguese alt text), code blocks far down the page are drawn when reached and keep the
+height reserved for them, and the download button gives the output-free notebook."""
 
 from __future__ import annotations
 
@@ -28,14 +28,15 @@ def test_lab_page_shows_the_outputs_of_the_run(built_site, site_url, page):
     page.goto(f"{site_url}laboratorios/{stem}/")
     assert page.locator("article h1").count() == 1
 
-    # Text output of a code cell: the checks' summary printed by ecslab.verificar() at the end of the lab.
-    summary = page.locator("article pre code").filter(has_text=SUMMARY).last
+    # The checks' table shown by ecslab.verificar() at the end of the lab (HTML in a notebook), with its summary.
+    summary = page.locator("article p strong").filter(has_text=SUMMARY).last
     summary.scroll_into_view_if_needed()
-    # A code block is laid out only once near the viewport (content-visibility: auto); until the next frame its
-    # innerText, the text as drawn, is empty. Wait for it to be drawn.
-    expect(summary).to_contain_text(SUMMARY, use_inner_text=True)
+    expect(summary).to_be_visible()
     passed, total = re.search(r"(\d+)/(\d+)", SUMMARY.search(summary.inner_text()).group(0)).groups()
     assert passed == total, summary.inner_text()
+    table = page.locator("article table").filter(has=page.locator("caption", has_text=f"Laboratório {stem[:2]}"))
+    expect(table.locator("tbody tr")).to_have_count(int(total))
+    assert table.locator("tbody tr td:first-child").all_inner_texts() == ["✅"] * int(total)
 
     # A plot of the run: a real PNG, drawn, with Portuguese alt text.
     plot = page.locator(f"article img[src*='{stem}_files/']").first

@@ -8,6 +8,7 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from html import escape
 from typing import Any
 
 from ecslab import naming
@@ -72,28 +73,47 @@ class Relatorio:
     def como_json(self) -> str:
         return json.dumps(self.como_dict(), ensure_ascii=False, indent=2)
 
-    def tabela(self) -> str:
+    def _title(self) -> str:
+        return f"Laboratório {self.lab} ({LABS[self.lab]}): aluno {self.aluno}, backend {self.backend}"
+
+    def _summary(self) -> str:
         passed = sum(r.ok for r in self.resultados)
-        lines = [f"Laboratório {self.lab} ({LABS[self.lab]}): aluno {self.aluno}, backend {self.backend}", ""]
+        return f"{passed}/{len(self.resultados)} verificações passaram." + (" Tudo certo! 🎉" if self.ok else "")
+
+    def tabela(self) -> str:
+        """Plain text, for the terminal (ecslab verificar)."""
+        lines = [self._title(), ""]
         for r in self.resultados:
             lines.append(f"{'✅' if r.ok else '❌'} {r.nome}" + (f": {r.detalhe}" if r.detalhe else ""))
             if not r.ok and r.dica:
                 lines.append(f"   → {r.dica}")
-        lines += ["", f"{passed}/{len(self.resultados)} verificações passaram."
-                  + (" Tudo certo! 🎉" if self.ok else "")]
+        lines += ["", self._summary()]
         return "\n".join(lines)
+
+    def como_html(self) -> str:
+        """A table for notebooks: the result, the item, what was found and, for what failed, the hint."""
+        rows = "".join(
+            f"<tr><td>{'✅' if r.ok else '❌'}</td><td>{escape(r.nome)}</td><td>{escape(r.detalhe)}</td>"
+            f"<td>{'' if r.ok else escape(r.dica)}</td></tr>" for r in self.resultados)
+        return (f'<table><caption>{escape(self._title())}</caption><thead><tr>'
+                '<th scope="col">Resultado</th><th scope="col">Verificação</th><th scope="col">O que foi visto</th>'
+                f'<th scope="col">Dica</th></tr></thead><tbody>{rows}</tbody></table>'
+                f"<p><strong>{escape(self._summary())}</strong></p>")
 
     def __str__(self) -> str:
         return self.tabela()
 
-    _just_printed: bool = False
+    _just_shown: bool = False
 
     def _ipython_display_(self) -> None:
-        """In a notebook, show the table once: verificar() already printed it when it returned this report."""
-        if self._just_printed:
-            self._just_printed = False
+        """In a notebook: the table (text where HTML is not shown), once: verificar() already showed it when it
+        returned this report."""
+        if self._just_shown:
+            self._just_shown = False
             return
-        print(self.tabela())
+        from IPython.display import display
+
+        display({"text/plain": self.tabela(), "text/html": self.como_html()}, raw=True)
 
 
 class Contexto:
@@ -169,9 +189,22 @@ def verificar(lab: str, *, sessao: Sessao | None = None, espera: float | None = 
     """Notebook entry point: run the checks and print the ✅/❌ table."""
     report = executar(lab, sessao=sessao, espera=espera)
     if imprimir:
-        print(report.tabela())
-        report._just_printed = True
+        if _in_a_notebook():
+            report._ipython_display_()
+        else:
+            print(report.tabela())
+        report._just_shown = True
     return report
+
+
+def _in_a_notebook() -> bool:
+    """Running in a Jupyter kernel (JupyterLab, or nbclient executing a lab for the site and the tests)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    return shell is not None and shell.__class__.__name__ == "ZMQInteractiveShell"
 
 
 def check(registry: list[Check], nome: str, dica: str) -> Callable[[Callable[[Contexto], str | None]], Any]:
