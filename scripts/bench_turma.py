@@ -778,7 +778,8 @@ def print_summary(turma: Turma, medidas: Medidas, wall: float, cross: list[str],
 
 def start_class(processos: int | None) -> int:
     """A class emulator on free consecutive ports of 127.0.0.1, as `ecslab turma iniciar` starts it; its port."""
-    from ecslab.notebooks import free_port
+    from lab_harness import free_port
+
     from ecslab.turma.emulator import iniciar_turma, validar_processos
 
     count = validar_processos(processos)

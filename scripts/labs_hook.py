@@ -25,15 +25,18 @@ SITE_FOLDER = "laboratorios"
 STUDENT = "site"
 TITLE = re.compile(r"""(?:set_title|suptitle|plt\.title)\(\s*(?:f?["'])(.+?)["']""")
 
+# The lab harness beside this hook, imported now: MkDocs puts a hook's folder on sys.path only while loading it.
+if str(ROOT / "scripts") not in sys.path:
+    sys.path.insert(0, str(ROOT / "scripts"))
+import lab_harness  # noqa: E402
+
 
 class LabRunError(Exception):
     """A lab notebook failed while the site was being built."""
 
 
 def notebooks() -> list[Path]:
-    from ecslab.notebooks import lab_notebooks
-
-    return lab_notebooks()
+    return lab_harness.lab_notebooks()
 
 
 def executed_copy(notebook: Path) -> Path:
@@ -50,7 +53,7 @@ def is_stale() -> bool:
 
 def run_all() -> None:
     """Execute every lab in order against a fresh emulator of its own; keep the executed copies."""
-    from ecslab.notebooks import execute, fresh_emulator
+    execute, fresh_emulator = lab_harness.execute, lab_harness.fresh_emulator
 
     OUTPUT.mkdir(parents=True, exist_ok=True)
     with fresh_emulator(STUDENT) as env:
