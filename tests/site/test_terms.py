@@ -2,7 +2,7 @@
 
 The course names each concept once (the terms table of the facts file and the glossary). The variants below were
 in the course once and must not come back: each entry says which term to use instead. The scan covers every page
-under docs/, the markdown cells of every notebook and, read-only, the Portuguese strings of the ecslab package.
+under docs/, the notebooks (markdown, and the strings and comments of code cells) and, read-only, the Portuguese strings of the ecslab package.
 
 The time a lab takes has one source, the table in the instructors' guide; every notebook quotes the same numbers.
 """
@@ -59,8 +59,11 @@ def _notebook_texts():
     for notebook in sorted(LABS.glob("*.ipynb")):
         nb = nbformat.read(notebook, as_version=4)
         for index, cell in enumerate(nb.cells):
+            where = f"{notebook.relative_to(ROOT).as_posix()} (célula {index})"
             if cell.cell_type == "markdown":
-                yield f"{notebook.relative_to(ROOT).as_posix()} (célula {index})", cell.source
+                yield where, cell.source
+            else:  # what the code prints and says in comments is read too
+                yield where, "\n".join(re.findall(r"#.*|\"[^\"\n]*\"|'[^'\n]*'", cell.source))
 
 
 def _package_strings():
