@@ -72,6 +72,25 @@ def run_all() -> None:
 DOLLAR_IN_NOTEBOOKS = "\\\\$"
 
 
+# The notebooks link to the course's pages on the local site (`make serve`). On the site those links become links
+# between pages (checked by MkDocs like any other), and the notebook offered for download points at the site's own
+# address (SITE_URL), so a notebook taken from the published site links to it.
+LOCAL_SITE = "http://127.0.0.1:8000/"
+LOCAL_LINK = re.compile(re.escape(LOCAL_SITE) + r"([a-z0-9/-]*?)(#[a-z0-9-]+)?(?=\))")
+
+
+def _page_link(match: re.Match) -> str:
+    """A local-site URL as the relative link from a lab page (laboratorios/<lab>.md) to the page's Markdown file."""
+    path, anchor = match.group(1).strip("/"), match.group(2) or ""
+    doc = f"{path}.md" if path and (ROOT / "docs" / f"{path}.md").exists() else f"{path}/index.md".lstrip("/")
+    return f"../{doc}{anchor}"
+
+
+def downloadable(notebook: Path, site_url: str) -> str:
+    """The notebook as offered for download: its links to the course's pages point at the site's address."""
+    return notebook.read_text(encoding="utf-8").replace(LOCAL_SITE, site_url.rstrip("/") + "/")
+
+
 def page(notebook: Path) -> tuple[str, dict[str, bytes]]:
     """The page for one lab: Markdown with the run's outputs, and its images {relative path: PNG bytes}."""
     from nbconvert import MarkdownExporter
@@ -79,7 +98,7 @@ def page(notebook: Path) -> tuple[str, dict[str, bytes]]:
     executed = nbformat.read(executed_copy(notebook), as_version=4)
     for cell in executed.cells:
         if cell.cell_type == "markdown":  # US\\$ keeps JupyterLab's MathJax from reading prices as math
-            cell.source = cell.source.replace(DOLLAR_IN_NOTEBOOKS, "&#36;")
+            cell.source = LOCAL_LINK.sub(_page_link, cell.source.replace(DOLLAR_IN_NOTEBOOKS, "&#36;"))
     images_dir = f"{notebook.stem}_files"
     body, resources = MarkdownExporter().from_notebook_node(executed, resources={"output_files_dir": images_dir})
     for alt in _plot_descriptions(executed):
@@ -145,7 +164,8 @@ def on_files(files, config):
     for notebook in notebooks():
         markdown, images = page(notebook)
         files.append(File.generated(config, f"{SITE_FOLDER}/{notebook.stem}.md", content=markdown))
-        files.append(File.generated(config, f"{SITE_FOLDER}/{notebook.name}", abs_src_path=str(notebook)))
+        files.append(File.generated(config, f"{SITE_FOLDER}/{notebook.name}",
+                                    content=downloadable(notebook, config["site_url"] or LOCAL_SITE)))
         for name, data in images.items():
             files.append(File.generated(config, f"{SITE_FOLDER}/{name}", content=data))
     return files

@@ -63,3 +63,17 @@ def test_dollar_amounts_never_turn_into_math(built_site, notebook):
     html = built_site.page(f"laboratorios/{notebook.stem}/").read_text(encoding="utf-8")
     assert "\\$" not in html
     assert len(re.findall(r"US(?:\$|&#36;) ?\d", html)) >= dollars
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[n.stem for n in NOTEBOOKS])
+def test_links_to_the_course_pages_open_them(built_site, notebook):
+    """In JupyterLab a notebook's link opens the page on the local site (`make serve`); on the site it is a link
+    between pages (MkDocs checks it in strict mode); never a code-formatted docs/….md path to copy by hand."""
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    markdown = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+    assert not re.search(r"`docs/[^`]+\.md`", markdown), f"{notebook.name}: use um link para a página do site"
+    html = built_site.page(f"laboratorios/{notebook.stem}/").read_text(encoding="utf-8")
+    assert 'href="http://127.0.0.1:8000' not in html.split("<article", 1)[1]  # (the head's canonical is the site's)
+    for target in re.findall(r"\]\(http://127\.0\.0\.1:8000/([a-z0-9/-]*)", markdown):
+        assert f'href="../../{target}"' in html
+        assert (built_site.path / target / "index.html").exists(), target

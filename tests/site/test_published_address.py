@@ -3,7 +3,6 @@ canonical links and a sitemap there, and notebook downloads that work under the 
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 
@@ -28,4 +27,6 @@ def test_a_build_for_a_published_address(tmp_path):
     lab = (out / "laboratorios" / "01-rede" / "index.html").read_text(encoding="utf-8")
     assert '<a download="" href="../01-rede.ipynb">' in lab  # relative: right under any path
     assert "127.0.0.1" not in cluster and "127.0.0.1" not in sitemap
-    assert os.path.exists(out / "laboratorios" / "01-rede.ipynb")
+    # The notebook offered for download links to the course's pages at the published address.
+    downloaded = (out / "laboratorios" / "03-fargate.ipynb").read_text(encoding="utf-8")
+    assert f"{ADDRESS}conceitos/fargate/" in downloaded and "127.0.0.1:8000" not in downloaded

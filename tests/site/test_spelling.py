@@ -1,6 +1,7 @@
 """Portuguese spelling: Hunspell with Debian's pt-BR dictionary over the article text of every built page
-(code blocks, inline code, permalink anchors and passages marked lang="en" left out; image alt text included),
-with the project's word list tests/site/palavras.txt for technical terms and proper nouns. Zero unknown words."""
+(code blocks, inline code, the checks' output table, permalink anchors and passages marked lang="en" left out;
+image alt text included), with the project's word list tests/site/palavras.txt for technical terms and proper
+nouns. Zero unknown words."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ import shutil
 import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
+
+from ecslab.checks.framework import OUTPUT_CLASS
 
 WORD_LIST = Path(__file__).with_name("palavras.txt")
 DICTIONARY = Path("/usr/share/hunspell/pt_BR.dic")
@@ -35,7 +38,7 @@ class ArticleText(HTMLParser):
         skipped = (
             bool(self.stack and self.stack[-1])
             or tag in SKIPPED_TAGS
-            or "headerlink" in (attributes.get("class") or "").split()
+            or {"headerlink", OUTPUT_CLASS} & set((attributes.get("class") or "").split())
             or not (attributes.get("lang") or "pt").startswith("pt")
         )
         self.stack.append(skipped)

@@ -49,6 +49,9 @@ class Resultado:
     dica: str = ""
 
 
+OUTPUT_CLASS = "ecslab-verificacao"  # the checks' table in a notebook (and on the lab pages): program output
+
+
 @dataclass
 class Relatorio:
     lab: str
@@ -93,12 +96,12 @@ class Relatorio:
     def como_html(self) -> str:
         """A table for notebooks: the result, the item, what was found and, for what failed, the hint."""
         rows = "".join(
-            f"<tr><td>{'✅' if r.ok else '❌'}</td><td>{escape(r.nome)}</td><td>{escape(r.detalhe)}</td>"
+            f"<tr><td>{'✅' if r.ok else '❌'}</td><td>{escape(r.nome)}</td><td>{_evidence(r.detalhe)}</td>"
             f"<td>{'' if r.ok else escape(r.dica)}</td></tr>" for r in self.resultados)
-        return (f'<table><caption>{escape(self._title())}</caption><thead><tr>'
+        return (f'<div class="{OUTPUT_CLASS}"><table><caption>{escape(self._title())}</caption><thead><tr>'
                 '<th scope="col">Resultado</th><th scope="col">Verificação</th><th scope="col">O que foi visto</th>'
                 f'<th scope="col">Dica</th></tr></thead><tbody>{rows}</tbody></table>'
-                f"<p><strong>{escape(self._summary())}</strong></p>")
+                f"<p><strong>{escape(self._summary())}</strong></p></div>")
 
     def __str__(self) -> str:
         return self.tabela()
@@ -195,6 +198,11 @@ def verificar(lab: str, *, sessao: Sessao | None = None, espera: float | None = 
             print(report.tabela())
         report._just_shown = True
     return report
+
+
+def _evidence(detail: str) -> str:
+    """What a check saw (ids, names, AWS's own words) as code: it is quoted from the backend, not prose."""
+    return f"<code>{escape(detail)}</code>" if detail else ""
 
 
 def _in_a_notebook() -> bool:
