@@ -46,21 +46,33 @@ def cmd_emulador(args: argparse.Namespace) -> int:
             return 1
         print(f"O emulador não está em execução na porta {port}. Inicie-o com `ecslab emulador iniciar`.")
         return 1
+    if getattr(args, "limpo", False) and args.acao != "reiniciar":
+        raise ErroLab("--limpo só vale com `ecslab emulador reiniciar`.",
+                      dica="Use `ecslab emulador reiniciar --limpo` para começar um emulador vazio.")
     if args.acao in ("parar", "reiniciar"):
         stopped = emulador.stop(port)
         if args.acao == "parar":
-            print("🛑 Emulador parado." if stopped else
+            print("🛑 Emulador parado; o estado dele fica gravado e volta quando ele iniciar de novo." if stopped else
                   f"O emulador não estava em execução em 127.0.0.1, porta {port}. Um emulador de turma (o de "
                   "`ecslab turma iniciar`, talvez num endereço da rede) para com `ecslab turma parar`.")
             return 0
+        if args.limpo:
+            emulador.forget_state(port)
+            print("🧹 Estado gravado apagado: o emulador começa vazio (sem recursos, relógio simulado do zero).")
     started = time.monotonic()
     before = emulador.probe(port).estado
     info = emulador.start(port, cfg.regiao)
     if before == "nosso":
         print(f"✅ O emulador já estava em execução em {emulador.endpoint(port)} (pid {info.get('pid')}).")
+        return 0
+    print(f"✅ Emulador iniciado em {emulador.endpoint(port)} (pid {info.get('pid')}) em "
+          f"{time.monotonic() - started:.2f} s. Log: {emulador.log_file(port)}")
+    restored = (info.get("estado") or {}).get("restaurado")
+    if restored:
+        print(f"♻️  Estado anterior restaurado: os recursos e o relógio simulado "
+              f"({float(restored.get('relogio', 0)):.0f} s) voltaram como estavam.")
     else:
-        print(f"✅ Emulador iniciado em {emulador.endpoint(port)} (pid {info.get('pid')}) em "
-              f"{time.monotonic() - started:.2f} s. Log: {emulador.log_file(port)}")
+        print("O emulador começou vazio (não havia estado gravado).")
     return 0
 
 
@@ -152,6 +164,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     emu = sub.add_parser("emulador", help="gerencia o emulador AWS local")
     emu.add_argument("acao", choices=["iniciar", "parar", "status", "reiniciar"], help="o que fazer")
+    emu.add_argument("--limpo", action="store_true",
+                     help="com reiniciar: apaga o estado gravado, e o emulador começa vazio (sem isso, recursos e "
+                          "relógio simulado voltam como estavam)")
     emu.set_defaults(func=cmd_emulador)
 
     ver = sub.add_parser("verificar", help="verifica um laboratório (✅/❌ com dicas)")

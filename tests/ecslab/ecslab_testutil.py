@@ -44,3 +44,18 @@ def fake_localstack(monkeypatch: pytest.MonkeyPatch, services: dict[str, str]) -
     finally:
         server.shutdown()
         server.server_close()
+
+
+def wait_for_snapshot(port: int, timeout: float = 30.0) -> dict:
+    """Wait until the emulator's snapshot covers every call it answered; its state on disk (persistence)."""
+    import time
+
+    from ecslab.backends import emulador
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        state = (emulador.probe(port).info or {}).get("estado") or {}
+        if state.get("gravacoes") and state["chamadas_gravadas"] >= state["chamadas"] and not state["pendente"]:
+            return state
+        time.sleep(0.1)
+    raise AssertionError(f"no snapshot of the emulator on port {port} within {timeout} s")

@@ -1,6 +1,7 @@
 """When the emulator is gone (killed, the laptop slept), every entry point says so in Portuguese at once: a boto3
-call of the notebook, the checks, the CLI. A new emulator started in place of a killed one says that it starts
-empty. No command prints a Python traceback; `--porta` works after any subcommand."""
+call of the notebook, the checks, the CLI. A new emulator started in place of a killed one says that the saved state
+came back (or, with none saved, that it starts empty). No command prints a Python traceback; `--porta` works after
+any subcommand."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
+from ecslab_testutil import wait_for_snapshot
 
 from ecslab import cli
 from ecslab.checks.framework import executar
@@ -41,6 +43,7 @@ def killed(tmp_path, monkeypatch):
     port = _port()
     s = Sessao(Config(backend="emulador", porta=port, aluno="ana")).open()
     s.client("ecs").create_cluster(clusterName="ana-02-cluster")
+    wait_for_snapshot(port)  # what a kill -9 can lose: the calls of the last second, not yet in the snapshot
     pid = int((tmp_path / f"emulador-{port}.pid").read_text())
     os.kill(pid, signal.SIGKILL)
     while _alive(pid):
@@ -77,8 +80,20 @@ def test_the_checks_stop_at_a_gone_emulator_instead_of_failing_each_check(killed
     assert time.monotonic() - started < 5
 
 
-def test_a_new_emulator_in_place_of_a_killed_one_says_it_starts_empty(killed):
+def test_a_new_emulator_in_place_of_a_killed_one_says_the_state_came_back(killed):
     _, port, state = killed
+    result = _cli("inventario", "--porta", str(port), state=state)
+    assert result.returncode == 0, result.stderr
+    assert f"O emulador da porta {port} parou sem ser desligado" in result.stderr
+    assert "estado gravado do anterior" in result.stderr and "Traceback" not in result.stderr
+    assert "ana-02-cluster" in result.stdout  # the cluster created before the kill is back
+    again = _cli("inventario", "--porta", str(port), state=state)  # said once, not at every start
+    assert "parou sem ser desligado" not in again.stderr
+
+
+def test_a_new_emulator_in_place_of_a_killed_one_without_a_snapshot_says_it_starts_empty(killed):
+    _, port, state = killed
+    (state / f"emulador-{port}.estado").unlink()
     result = _cli("inventario", "--porta", str(port), state=state)
     assert result.returncode == 0, result.stderr
     assert f"O emulador da porta {port} parou sem ser desligado" in result.stderr

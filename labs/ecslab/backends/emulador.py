@@ -146,7 +146,7 @@ def conectar(url: str, timeout: float = 3.0) -> dict[str, Any]:
 
 def _tell_if_it_died(port: int) -> None:
     """An emulator that stops cleanly removes its pid file; one left behind means it was killed (or the machine
-    went down): say that the new one starts empty, never silently."""
+    went down): say so, and whether the new one brings the saved state back or starts empty, never silently."""
     stale = pid_file(port)
     try:
         pid = int(stale.read_text().strip() or 0)
@@ -155,9 +155,57 @@ def _tell_if_it_died(port: int) -> None:
     if pid and _alive(pid):
         return
     stale.unlink(missing_ok=True)
-    print(f"⚠️  O emulador da porta {port} parou sem ser desligado (processo {pid}). Um novo começa agora, vazio: "
-          "o que havia no anterior se perdeu. Para remontar um laboratório de uma vez, use `ecslab preparar NN`.",
+    if snapshot_path(port).exists():
+        print(f"⚠️  O emulador da porta {port} parou sem ser desligado (processo {pid}). Um novo começa agora com o "
+              "estado gravado do anterior: seus recursos e o relógio simulado voltam como estavam (só as últimas "
+              "chamadas, do último segundo antes da parada, podem faltar).",
+              file=sys.stderr, flush=True)
+        return
+    print(f"⚠️  O emulador da porta {port} parou sem ser desligado (processo {pid}) e não deixou estado gravado. "
+          "Um novo começa agora, vazio. Para remontar um laboratório de uma vez, use `ecslab preparar NN`.",
           file=sys.stderr, flush=True)
+
+
+def snapshot_path(port: int) -> Path:
+    """Where the emulator on this port keeps its state (ecslab.emulator.persistence; the same name)."""
+    return state_dir() / f"emulador-{port}.estado"
+
+
+def check_snapshot(port: int) -> None:
+    """Refuse, before starting anything, a saved state this emulator cannot load (another version of ecslab or moto,
+    a damaged file): a pt-BR message that says to run `ecslab emulador reiniciar --limpo`."""
+    from ecslab.emulator import persistence
+
+    try:
+        persistence.check(snapshot_path(port))
+    except persistence.IncompatibleSnapshot as exc:
+        raise ErroLab(str(exc).split(" Para começar")[0],
+                      dica="Para começar um emulador vazio (o estado gravado é apagado): "
+                           "`ecslab emulador reiniciar --limpo`.") from None
+
+
+def forget_state(port: int) -> bool:
+    """Delete the saved state of the emulator on this port (it must be stopped): the next one starts empty."""
+    path = snapshot_path(port)
+    existed = path.exists()
+    path.unlink(missing_ok=True)
+    return existed
+
+
+def _refusal_in_log(log: Path, since: int) -> str | None:
+    """The emulator's own words when it refused its saved state (persistence.REFUSED_MARK), from this start on."""
+    from ecslab.emulator.persistence import REFUSED_MARK
+
+    try:
+        with open(log, "rb") as fh:
+            fh.seek(since)
+            text = fh.read().decode(errors="replace")
+    except OSError:
+        return None
+    for line in text.splitlines():
+        if line.startswith(REFUSED_MARK):
+            return line[len(REFUSED_MARK):].strip()
+    return None
 
 
 def start(port: int, region: str = "us-east-1", timeout: float = START_TIMEOUT,
@@ -172,8 +220,13 @@ def start(port: int, region: str = "us-east-1", timeout: float = START_TIMEOUT,
         return found.info or {}
     if found.estado == "outro":
         raise _occupied_error(port, found.descricao)
+    check_snapshot(port)
     _tell_if_it_died(port)
     log = log_file(port)
+    try:
+        log_start = log.stat().st_size
+    except OSError:
+        log_start = 0
     env = dict(os.environ)
     env.pop("ECSLAB_BACKEND", None)
     with open(log, "ab") as out:
@@ -200,6 +253,11 @@ def start(port: int, region: str = "us-east-1", timeout: float = START_TIMEOUT,
             found = probe(port, timeout=2.0, endereco=endereco)
             if found.estado == "nosso":
                 return found.info or {}
+            refused = _refusal_in_log(log, log_start)
+            if refused:
+                raise ErroLab(refused.split(" Para começar")[0],
+                              dica="Para começar um emulador vazio (o estado gravado é apagado): "
+                                   "`ecslab emulador reiniciar --limpo`.")
             raise ErroLab(
                 f"O emulador não conseguiu iniciar na porta {port}.\n{_tail(log)}",
                 dica=f"Veja o log em {log} ou tente outra porta com --porta.",

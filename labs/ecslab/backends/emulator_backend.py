@@ -100,11 +100,12 @@ class Emulador(Backend):
         if self.config.endpoint:
             return BackendFora(
                 f"O emulador da turma não responde em {url}.",
-                dica="Avise o instrutor: ele confere com `ecslab turma iniciar` (que só inicia o que parou). "
-                     "Depois, rode a célula (ou o comando) de novo.")
+                dica="Avise o instrutor: ele confere com `ecslab turma iniciar` (que só inicia o que parou, com o "
+                     "estado gravado de volta). Depois, rode a célula (ou o comando) de novo.")
         return BackendFora(
             f"O emulador não responde em {url}: ele parou.",
-            dica="Inicie-o com `ecslab emulador iniciar` num terminal e rode a célula (ou o comando) de novo.")
+            dica="Inicie-o com `ecslab emulador iniciar` num terminal e rode a célula (ou o comando) de novo: o "
+                 "estado gravado (seus recursos e o relógio simulado) volta com ele.")
 
     def class_key(self) -> int | str:
         return self.config.porta

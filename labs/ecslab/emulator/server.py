@@ -70,6 +70,8 @@ class EmulatorApp:
         self.behaviour_ready = threading.Event()
         self.answered = threading.Event()
         self.requests = 0
+        self.saver: Any = None  # persistence.Saver once serve() set it up; None: the state is not kept on disk
+        self.restored: dict[str, Any] | None = None  # what came back from the snapshot at start
 
     def status(self) -> dict[str, Any]:
         from ecslab.emulator import speedups
@@ -86,6 +88,7 @@ class EmulatorApp:
             "requisicoes": self.requests,
             "turma": self.class_ports,
             "aceleracoes_desligadas": sorted(speedups.switched_off()),
+            "estado": None if self.saver is None else dict(self.saver.status(), restaurado=self.restored),
         }
 
     def place(self, environ: dict[str, Any]) -> tuple[str, dict[str, Any]]:
@@ -107,9 +110,12 @@ class EmulatorApp:
         if not self.behaviour_ready.is_set() and _waits_for_behaviour(environ):
             self.behaviour_ready.wait(timeout=60)
         self.requests += 1
-        chunks = self.inner(environ, start_response)
-        self.answered.set()
-        return chunks
+        try:
+            return self.inner(environ, start_response)
+        finally:
+            self.answered.set()
+            if self.saver is not None:
+                self.saver.note_call()
 
     def warm_up(self) -> None:
         """Build the backends, Flask apps and API models a lab uses (the first EC2 call alone costs over a second).
@@ -181,13 +187,15 @@ def serve(port: int, *, region: str = "us-east-1", pid_file: str | None = None, 
     from ecslab.emulator import speedups
 
     speedups.install("server")
+    snapshot = _load_snapshot(port)
     app = build_app(port, region, host, class_ports)
+    _keep_state(app, port, snapshot)
     server = make_server(host, port, app, threaded=True, request_handler=speedups.request_handler())
     if pid_file:
         with open(pid_file, "w") as fh:
             fh.write(str(os.getpid()))
 
-    def _stop(signum: int, frame: Any) -> None:
+    def _stop(signum: int, frame: Any) -> None:  # the last snapshot is taken once serving stops (below)
         threading.Thread(target=server.shutdown, daemon=True).start()
 
     signal.signal(signal.SIGTERM, _stop)
@@ -201,6 +209,10 @@ def serve(port: int, *, region: str = "us-east-1", pid_file: str | None = None, 
         server.serve_forever(poll_interval=0.1)
     finally:
         server.server_close()
+        if app.saver is not None:
+            app.saver.stop()
+            if app.saver.status()["chamadas"] > app.saver.saved.calls:
+                app.saver.save_now()
         if pid_file:
             try:
                 with open(pid_file) as fh:
@@ -210,4 +222,36 @@ def serve(port: int, *, region: str = "us-east-1", pid_file: str | None = None, 
             except OSError:
                 pass
         print(f"{SERVICE_ID} parado (pid {os.getpid()})", flush=True)
-        os._exit(0)  # skip interpreter teardown of moto's many modules: the state dies with the process anyway
+        os._exit(0)  # skip interpreter teardown of moto's many modules: the state is on disk already
+
+
+def _load_snapshot(port: int) -> dict[str, Any] | None:
+    """The state a previous emulator on this port saved (persistence), unpickled whole; None when there is none.
+    A snapshot this emulator cannot load ends the process with a pt-BR message (in its log, which `ecslab` shows)
+    before it listens: never an emulator that starts empty in place of a student's state without saying so."""
+    from ecslab.emulator import persistence
+
+    path = persistence.snapshot_path(port)
+    try:
+        if persistence.check(path) is None:
+            return None
+        from ecslab import behaviour
+
+        behaviour.install()  # the classes the snapshot's objects are instances of, patched as when it was taken
+        return persistence.load(path)
+    except persistence.IncompatibleSnapshot as exc:
+        print(f"{persistence.REFUSED_MARK} {exc}", flush=True)
+        os._exit(persistence.REFUSED_EXIT)
+
+
+def _keep_state(app: EmulatorApp, port: int, snapshot: dict[str, Any] | None) -> None:
+    """Put the saved state in place (before the first call is answered) and save it from now on."""
+    from ecslab.emulator import persistence
+
+    if snapshot is not None:
+        with app.lock:
+            app.restored = persistence.apply(snapshot)
+        print(f"{SERVICE_ID}: estado restaurado de {persistence.snapshot_path(port)} "
+              f"(relógio simulado em {app.restored['relogio']:.0f} s)", flush=True)
+    app.saver = persistence.Saver(persistence.snapshot_path(port), app.lock)
+    app.saver.start()
