@@ -113,10 +113,13 @@ def cmd_parar(args: argparse.Namespace) -> int:
     from ecslab.turma.emulator import parar_turma
 
     cfg = _config(args, backend="emulador")
-    if parar_turma(cfg.porta):
+    if parar_turma(cfg.porta, limpo=args.limpo):
         print(f"🛑 Emulador da turma parado (porta {cfg.porta}).")
     else:
         print(f"O emulador da turma não estava em execução na porta {cfg.porta}.")
+    print("🧹 Estado gravado apagado: o próximo `ecslab turma iniciar` começa vazio." if args.limpo else
+          "O estado de cada processo fica gravado e volta com o próximo `ecslab turma iniciar` "
+          "(para começar vazio: `ecslab turma parar --limpo`).")
     return 0
 
 
@@ -267,9 +270,11 @@ def add_parser(sub: Any) -> None:
     _add_porta(ini)
     ini.set_defaults(func=cmd_iniciar)
 
-    par = acoes.add_parser("parar", help="para o emulador da turma (os recursos de todos se perdem)",
+    par = acoes.add_parser("parar", help="para o emulador da turma (o estado fica gravado; --limpo o apaga)",
                            description="Para o emulador da turma, onde quer que ele escute. O que os alunos criaram "
-                                       "nele se perde.")
+                                       "fica gravado e volta com o próximo `ecslab turma iniciar`; com --limpo, "
+                                       "o estado gravado é apagado e a próxima turma começa vazia.")
+    par.add_argument("--limpo", action="store_true", help="apaga o estado gravado: a próxima turma começa vazia")
     _add_porta(par)
     par.set_defaults(func=cmd_parar)
 

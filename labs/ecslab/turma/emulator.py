@@ -148,19 +148,22 @@ def iniciar_turma(porta: int, endereco: str | None = None, *, regiao: str = REGI
                                "porta com --porta.")
         info, already = found.info or {}, True
         ports = emulador.class_ports(info)
-        pids = _start_processes(ports, regiao, bind, missing_only=True)  # one that stopped comes back (empty)
+        pids = _start_processes(ports, regiao, bind, missing_only=True)  # one that stopped comes back (its state too)
     elif found.estado == "outro":
         raise ErroLab(f"A porta {porta} está ocupada por {found.descricao}, não pelo emulador do ecslab.",
                       dica=f"Escolha outra porta: ecslab turma iniciar --porta {porta + 1}.")
     elif (rest := _rest_of_class(porta, bind)) is not None:
-        # only the first process stopped: it comes back (empty) and reloads where it had placed each student
+        # only the first process stopped: it comes back (with its saved state) and reloads where it had placed each
+        # student
         ports, already = rest, True
         pids = _start_processes(ports, regiao, bind, missing_only=True)
         info = emulador.probe(porta, endereco=bind).info or {}
     else:
         ports = list(range(porta, porta + count))
         _check_free(ports, bind)
-        record_path(porta).unlink(missing_ok=True)  # a new class places its students afresh
+        if not any(emulador.snapshot_path(port).exists() for port in ports):
+            record_path(porta).unlink(missing_ok=True)  # a new class places its students afresh
+        # else each process comes back with its saved state, and the students are sent where their resources are
         pids = _start_processes(ports, regiao, bind)
         info, already = emulador.probe(porta, endereco=bind).info or {}, False
     student_host = bind
@@ -237,16 +240,20 @@ def _start_processes(ports: list[int], regiao: str, bind: str, missing_only: boo
     return [f.result()[0].get("pid") for f in futures]
 
 
-def parar_turma(porta: int) -> bool:
+def parar_turma(porta: int, limpo: bool = False) -> bool:
     """Stop every process of the class emulator on `porta` (wherever it listens). Returns False when none was
-    running."""
+    running. Each process's saved state and the students' placements stay for the next `iniciar_turma`, unless
+    `limpo`: then they are deleted and the next class starts empty."""
     saved = ler_turma(porta) or {}
     bind = saved.get("endereco")
     found = emulador.probe(porta, endereco=bind)
     ports = emulador.class_ports(found.info or {}) if found.estado == "nosso" else saved.get("portas") or [porta]
     stopped = [emulador.stop(port, endereco=bind) for port in ports]
     arquivo_turma(porta).unlink(missing_ok=True)
-    record_path(porta).unlink(missing_ok=True)
+    if limpo:
+        for port in ports:
+            emulador.forget_state(port)
+        record_path(porta).unlink(missing_ok=True)
     return any(stopped)
 
 
