@@ -1,4 +1,6 @@
-"""AWS-shaped error responses, for the rare crash the patches do not prevent (never an HTTP 500 page)."""
+"""AWS-shaped error responses, for the rare crash the patches do not prevent: never an HTTP 500 page and never
+Python's text (the traceback goes to the emulator's log). The answer is the validation error of the request's
+service, with the wording of AWS's common errors."""
 
 from __future__ import annotations
 
@@ -10,11 +12,12 @@ from xml.sax.saxutils import escape
 
 def error_response(environ: dict[str, Any], exc: BaseException) -> tuple[str, list[tuple[str, str]], bytes]:
     """A 400 in the request's protocol: JSON for X-Amz-Target APIs (ECS...), XML for query APIs (EC2, ...)."""
-    code, message = _code_and_message(exc)
-    request_id = str(uuid.uuid4())
     target = environ.get("HTTP_X_AMZ_TARGET", "")
     content_type = environ.get("CONTENT_TYPE", "")
-    if target or "json" in content_type:
+    json_protocol = bool(target) or "json" in content_type
+    code, message = _code_and_message(exc, environ, json_protocol)
+    request_id = str(uuid.uuid4())
+    if json_protocol:
         body = json.dumps({"__type": code, "message": message}).encode()
         headers = [("Content-Type", "application/x-amz-json-1.1"), ("x-amzn-RequestId", request_id)]
     elif _is_ec2(environ):
@@ -34,10 +37,21 @@ def error_response(environ: dict[str, Any], exc: BaseException) -> tuple[str, li
     return "400 Bad Request", headers, body
 
 
-def _code_and_message(exc: BaseException) -> tuple[str, str]:
+# AWS's wording (the "Common Errors" of the AWS API references; ECS's own for InvalidParameterException)
+ECS_INVALID = ("InvalidParameterException",
+               "The specified parameter isn't valid. Review the available parameters for the API request.")
+EC2_INVALID = ("InvalidParameterValue", "An invalid or out-of-range value was supplied for the input parameter.")
+QUERY_INVALID = ("ValidationError", "The input fails to satisfy the constraints specified by an AWS service.")
+JSON_INVALID = ("ValidationException", "The input fails to satisfy the constraints specified by an AWS service.")
+UNSUPPORTED = ("InvalidAction", "This operation or parameter is not supported by the emulator.")
+
+
+def _code_and_message(exc: BaseException, environ: dict[str, Any], json_protocol: bool) -> tuple[str, str]:
     if isinstance(exc, NotImplementedError):
-        return "InvalidAction", f"This operation or parameter is not supported by the emulator: {exc}"
-    return "InvalidParameterException", f"{type(exc).__name__}: {exc}"
+        return UNSUPPORTED
+    if json_protocol:
+        return ECS_INVALID if "AmazonEC2ContainerService" in environ.get("HTTP_X_AMZ_TARGET", "") else JSON_INVALID
+    return EC2_INVALID if _is_ec2(environ) else QUERY_INVALID
 
 
 def _is_ec2(environ: dict[str, Any]) -> bool:

@@ -43,8 +43,12 @@ def wrap(app: Callable[..., Iterable[bytes]], lock: threading.RLock | None = Non
                     close = getattr(result, "close", None)
                     if close is not None:
                         close()
-            except Exception as exc:
-                print(f"ecslab: answered 400 for an emulator error: {exc!r}", file=sys.stderr, flush=True)
+            except Exception as exc:  # the student gets AWS's shape and wording; the log gets the traceback
+                if isinstance(exc, NotImplementedError):  # an action moto lacks: InvalidAction, as AWS answers
+                    print(f"ecslab: answered InvalidAction: {exc}", file=sys.stderr, flush=True)
+                else:
+                    print("ecslab: answered 400 for an emulator error:", file=sys.stderr)
+                    traceback.print_exc(file=sys.stderr)
                 status, headers, body = error_response(environ, exc)
                 start_response(status, headers)
                 return [body]
