@@ -91,3 +91,28 @@ def _next_instance_type(group: Any) -> str:
     if not types:
         return group.instance_type
     return types[len(group.instance_states) % len(types)]
+
+
+def checked_sizes(original: Any, response: Any) -> Any:
+    """Create/Update/SetDesiredCapacity as EC2 Auto Scaling validates the sizes (rules.group_size), before moto
+    acts: moto launches whatever it is asked for (a desired capacity of 10,000 froze the emulator for everyone)."""
+    from moto.autoscaling.exceptions import ValidationError
+
+    from ecslab.behaviour.rules import group_size
+
+    name = response._get_param("AutoScalingGroupName")
+    sizes = {key: response._get_int_param(key) for key in ("MinSize", "MaxSize", "DesiredCapacity")}
+    action = original.__name__
+    group = response.autoscaling_backend.autoscaling_groups.get(name)
+    if action != "create_auto_scaling_group" and group is None:
+        raise ValidationError(f"AutoScalingGroup name not found - AutoScalingGroup '{name}' not found")
+    if action == "set_desired_capacity":
+        error = group_size.set_desired_error(sizes["DesiredCapacity"], group.min_size, group.max_size)
+    else:
+        current = {"MinSize": group.min_size, "MaxSize": group.max_size} if group is not None else {}
+        min_size = sizes["MinSize"] if sizes["MinSize"] is not None else current.get("MinSize", 0)
+        max_size = sizes["MaxSize"] if sizes["MaxSize"] is not None else current.get("MaxSize", 0)
+        error = group_size.sizes_error(min_size, max_size, sizes["DesiredCapacity"])
+    if error:
+        raise ValidationError(error)
+    return original(response)

@@ -20,6 +20,7 @@ import moto.ecs.models as ecs_models
 from moto.applicationautoscaling.models import ApplicationAutoscalingBackend, FakeApplicationAutoscalingPolicy
 from moto.applicationautoscaling.responses import ApplicationAutoScalingResponse
 from moto.autoscaling.models import FakeAutoScalingGroup
+from moto.autoscaling.responses import AutoScalingResponse
 from moto.cloudwatch.models import CloudWatchBackend
 from moto.cloudwatch.responses import CloudWatchResponse
 from moto.core.exceptions import JsonRESTError
@@ -288,6 +289,9 @@ PATCHES: tuple[Patch, ...] = (
           "pid_mode: str | None = None, ephemeral_storage: dict[str, int] | None = None) "
           "-> moto.ecs.models.TaskDefinition",
           wrap(api.register_task_definition), "Fargate cpu/memory table and awsvpc, as AWS validates them"),
+    *(Patch(AutoScalingResponse, action, "(self) -> moto.core.responses.ActionResult", wrap(asg.checked_sizes),
+            "MinSize <= DesiredCapacity <= MaxSize as EC2 Auto Scaling validates it (moto launched any number)")
+      for action in ("create_auto_scaling_group", "update_auto_scaling_group", "set_desired_capacity")),
     Patch(FakeAutoScalingGroup, "replace_autoscaling_group_instances",
           "(self, count_needed: 'int', propagated_tags: 'dict[str, str]') -> 'None'",
           wrap(asg.launch_instances), "mixed instances policy: Spot, instance types and AZs (moto: first subnet, "
