@@ -59,3 +59,6 @@ def test_simular_interrupcao_spot_stops_a_fargate_spot_task(sim):
 
     nothing = run_cli(sim, "interrupcao-spot", "--tarefa", "arn:aws:ecs:us-east-1:123456789012:task/lab/nada")
     assert nothing.returncode == 1 and "Nada foi interrompido" in nothing.stdout
+    unknown = run_cli(sim, "interrupcao-spot", "--instancia", "i-0123456789abcdef0")  # no such instance
+    assert unknown.returncode == 1 and "Nada foi interrompido" in unknown.stdout, unknown.stdout + unknown.stderr
+    assert "reiniciar" not in unknown.stdout + unknown.stderr

@@ -29,7 +29,9 @@ def interrupt(world: World, at: float, instance_ids: list[str], task_arns: list[
             if task is not None and tasks.request_stop(task, at, messages.SPOT_TASK_INTERRUPTED, messages.STOP_SPOT):
                 done["tarefas"].append(task.task_arn)
     for instance_id in instance_ids:
-        instance = world.ec2.get_instance(instance_id)
+        instance = world.instance(instance_id)
+        if instance is None or instance.state in ("shutting-down", "terminated"):  # nothing to interrupt
+            continue
         record = world.sim.instances.get(instance_id)
         if record is None:
             record = agent.InstanceSim(seen_at=at, cluster=agent.cluster_of(instance))
