@@ -176,3 +176,18 @@ def test_instance_profiles_listed_under_a_path(sim):
         for name in made.values():
             sim.iam.delete_instance_profile(InstanceProfileName=name)
             sim.iam.delete_role(RoleName=name)
+
+
+def test_a_deleted_nat_gateway_takes_its_network_interface_with_it(sim):
+    vpc = sim.ec2.create_vpc(CidrBlock="10.61.0.0/16")["Vpc"]["VpcId"]
+    subnet = sim.ec2.create_subnet(VpcId=vpc, CidrBlock="10.61.1.0/24")["Subnet"]["SubnetId"]
+    eip = sim.ec2.allocate_address(Domain="vpc")["AllocationId"]
+    nat = sim.ec2.create_nat_gateway(SubnetId=subnet, AllocationId=eip)["NatGateway"]["NatGatewayId"]
+
+    def interfaces() -> list[str]:
+        found = sim.ec2.describe_network_interfaces(Filters=[{"Name": "subnet-id", "Values": [subnet]}])
+        return [e["NetworkInterfaceId"] for e in found["NetworkInterfaces"]]
+
+    assert len(interfaces()) == 1
+    sim.ec2.delete_nat_gateway(NatGatewayId=nat)
+    assert interfaces() == []

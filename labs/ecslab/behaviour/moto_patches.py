@@ -332,6 +332,9 @@ PATCHES: tuple[Patch, ...] = (
           "(self, subnet_id: str, allocation_id: str, tags: dict[str, str] | None = None, "
           "connectivity_type: str = 'public') -> moto.ec2.models.nat_gateways.NatGateway",
           wrap(nat.created), "available at once; on AWS a NAT gateway is pending for a while"),
+    Patch(NatGatewayBackend, "delete_nat_gateway",
+          "(self, nat_gateway_id: str) -> moto.ec2.models.nat_gateways.NatGateway",
+          wrap(nat.deleted), "its network interface stayed behind (one leaked per lab network)"),
     Patch(FakeTargetGroup, "health_for",
           "(self, target: dict[str, typing.Any], ec2_backend: moto.ec2.models.EC2Backend) "
           "-> moto.elbv2.models.FakeHealthStatus",

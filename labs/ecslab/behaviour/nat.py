@@ -23,6 +23,15 @@ def created(original: Any, backend: Any, *args: Any, **kwargs: Any) -> Any:
     return gateway
 
 
+def deleted(original: Any, backend: Any, nat_gateway_id: str) -> Any:
+    """moto's delete_nat_gateway, and the gateway's network interface goes with it, as on AWS."""
+    gateway = original(backend, nat_gateway_id)
+    eni = getattr(gateway, "_eni", None)
+    if eni is not None and eni.id in backend.enis:
+        backend.delete_network_interface(eni.id)
+    return gateway
+
+
 def _pending(world: World) -> list[tuple[Any, float]]:
     return [(gateway, due) for gateway in world.ec2.nat_gateways.values()
             if gateway.state == "pending" and (due := state.get(gateway)) is not None]
