@@ -2,20 +2,21 @@
 
 Every test that uses the emulator runs twice: against the emulator as students run it, and against one started
 with ECSLAB_SEM_ACELERACAO=1 (no speed-up: moto's and werkzeug's own code everywhere), marked `sem_aceleracao`.
-The second run is its own xdist group, so it can take the other worker; `-m "not sem_aceleracao"` leaves it out
-and `-m sem_aceleracao` runs only it.
+The second run is split into two xdist groups of its own (by test file), so both workers can share it;
+`-m "not sem_aceleracao"` leaves it out and `-m sem_aceleracao` runs only it.
 """
 
 from __future__ import annotations
 
 import json
 import urllib.request
+import zlib
 
 import pytest
 from behaviour_testutil import FAST_SCALE, Sim, start_emulator, stop_emulator
 
 ACCELERATED, PLAIN = "acelerado", "sem_aceleracao"
-PLAIN_GROUP = "behaviour-sem-aceleracao"
+PLAIN_GROUPS = ("behaviour-sem-aceleracao-1", "behaviour-sem-aceleracao-2")
 
 
 def pytest_configure(config):
@@ -32,7 +33,8 @@ def pytest_collection_modifyitems(items):
     for item in items:
         callspec = getattr(item, "callspec", None)
         if callspec is not None and callspec.params.get("emulator") == PLAIN:
-            item.add_marker(pytest.mark.xdist_group(PLAIN_GROUP), append=False)  # before the area's group
+            group = PLAIN_GROUPS[zlib.crc32(item.path.name.encode()) % len(PLAIN_GROUPS)]
+            item.add_marker(pytest.mark.xdist_group(group), append=False)  # before the area's group
 
 
 @pytest.fixture(scope="session")
