@@ -12,11 +12,12 @@ import subprocess
 import time
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
-from conftest import ROOT
 from playwright.sync_api import expect
 
+ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "labs").glob("[0-9][0-9]-*.ipynb"))
 
 
