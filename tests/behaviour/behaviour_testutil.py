@@ -14,8 +14,7 @@ from typing import Any
 
 import boto3
 from botocore.config import Config
-
-from ecslab.notebooks import free_port
+from lab_harness import free_port
 
 LABS = Path(__file__).resolve().parents[2] / "labs"
 FAST_SCALE = "200"  # a Fargate task starts in about 0.15 wall seconds

@@ -1,4 +1,4 @@
-"""The emulator answers the labs' calls without Flask (emulator.direct), and the answers are moto's own.
+"""The emulator answers the labs' calls without Flask (emulator.speedups.direct), and the answers are moto's own.
 
 A call with an Origin header still goes through moto's Flask app (a browser needs its CORS headers), so the same
 call made twice, once with Origin, compares the direct answer with Flask's, over HTTP, byte for byte apart from
