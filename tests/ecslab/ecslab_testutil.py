@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -59,3 +61,10 @@ def wait_for_snapshot(port: int, timeout: float = 30.0) -> dict:
             return state
         time.sleep(0.1)
     raise AssertionError(f"no snapshot of the emulator on port {port} within {timeout} s")
+
+
+def cli_as(aluno: str, *args: str, state) -> subprocess.CompletedProcess:
+    """`ecslab ARGS` for ALUNO on a local emulator (never a class one), with STATE as the ecslab state folder."""
+    env = {**os.environ, "ECSLAB_ESTADO": str(state), "ECSLAB_ALUNO": aluno, "ECSLAB_BACKEND": "emulador"}
+    env.pop("ECSLAB_ENDPOINT", None)
+    return run_cli(*args, env=env)

@@ -7,14 +7,11 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
-from ecslab_testutil import wait_for_snapshot
+from ecslab_testutil import cli_as, free_port, wait_for_snapshot
 
 from ecslab import cli
 from ecslab.checks.framework import executar
@@ -23,24 +20,11 @@ from ecslab.errors import BackendFora
 from ecslab.session import Sessao
 
 
-def _port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _cli(*args: str, state: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "ECSLAB_ESTADO": str(state), "ECSLAB_ALUNO": "ana", "ECSLAB_BACKEND": "emulador"}
-    env.pop("ECSLAB_ENDPOINT", None)
-    return subprocess.run([sys.executable, "-m", "ecslab.cli", *args], env=env, capture_output=True, text=True,
-                          timeout=120)
-
-
 @pytest.fixture
 def killed(tmp_path, monkeypatch):
     """A session whose emulator was killed with SIGKILL after the student created a cluster."""
     monkeypatch.setenv("ECSLAB_ESTADO", str(tmp_path))
-    port = _port()
+    port = free_port()
     s = Sessao(Config(backend="emulador", porta=port, aluno="ana")).open()
     s.client("ecs").create_cluster(clusterName="ana-02-cluster")
     wait_for_snapshot(port)  # what a kill -9 can lose: the calls of the last second, not yet in the snapshot
@@ -49,7 +33,7 @@ def killed(tmp_path, monkeypatch):
     while _alive(pid):
         time.sleep(0.05)
     yield s, port, tmp_path
-    _cli("emulador", "parar", "--porta", str(port), state=tmp_path)
+    cli_as("ana", "emulador", "parar", "--porta", str(port), state=tmp_path)
 
 
 def _alive(pid: int) -> bool:
@@ -82,23 +66,23 @@ def test_the_checks_stop_at_a_gone_emulator_instead_of_failing_each_check(killed
 
 def test_a_new_emulator_in_place_of_a_killed_one_says_the_state_came_back(killed):
     _, port, state = killed
-    result = _cli("inventario", "--porta", str(port), state=state)
+    result = cli_as("ana", "inventario", "--porta", str(port), state=state)
     assert result.returncode == 0, result.stderr
     assert f"O emulador da porta {port} parou sem ser desligado" in result.stderr
     assert "estado gravado do anterior" in result.stderr and "Traceback" not in result.stderr
     assert "ana-02-cluster" in result.stdout  # the cluster created before the kill is back
-    again = _cli("inventario", "--porta", str(port), state=state)  # said once, not at every start
+    again = cli_as("ana", "inventario", "--porta", str(port), state=state)  # said once, not at every start
     assert "parou sem ser desligado" not in again.stderr
 
 
 def test_a_new_emulator_in_place_of_a_killed_one_without_a_snapshot_says_it_starts_empty(killed):
     _, port, state = killed
     (state / f"emulador-{port}.estado").unlink()
-    result = _cli("inventario", "--porta", str(port), state=state)
+    result = cli_as("ana", "inventario", "--porta", str(port), state=state)
     assert result.returncode == 0, result.stderr
     assert f"O emulador da porta {port} parou sem ser desligado" in result.stderr
     assert "vazio" in result.stderr and "Traceback" not in result.stderr
-    again = _cli("inventario", "--porta", str(port), state=state)  # said once, not at every start
+    again = cli_as("ana", "inventario", "--porta", str(port), state=state)  # said once, not at every start
     assert "parou sem ser desligado" not in again.stderr
 
 
@@ -117,7 +101,7 @@ def test_an_unexpected_error_in_a_command_is_one_portuguese_line_and_a_log(tmp_p
 
 
 def test_porta_after_the_subcommand(tmp_path):
-    port = _port()
+    port = free_port()
     for args in (["emulador", "status", "--porta", str(port)], ["--porta", str(port), "emulador", "status"]):
-        result = _cli(*args, state=tmp_path)
+        result = cli_as("ana", *args, state=tmp_path)
         assert result.returncode == 1 and f"não está em execução na porta {port}" in result.stdout, result

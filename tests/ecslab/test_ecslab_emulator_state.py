@@ -8,31 +8,18 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import boto3
 import psutil
 import pytest
-from ecslab_testutil import wait_for_snapshot
+from ecslab_testutil import cli_as, free_port, wait_for_snapshot
 
 ADVANCED = 5000.0  # simulated seconds the clock is moved forward: a clock that starts again from zero shows
 
 
-def _port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _cli(*args: str, state: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "ECSLAB_ESTADO": str(state), "ECSLAB_ALUNO": "ana", "ECSLAB_BACKEND": "emulador"}
-    env.pop("ECSLAB_ENDPOINT", None)
-    return subprocess.run([sys.executable, "-m", "ecslab.cli", *args], env=env, capture_output=True, text=True,
-                          timeout=120)
 
 
 def _client(service: str, port: int):
@@ -62,8 +49,8 @@ def _what_ana_has(port: int) -> dict:
 @pytest.fixture
 def emulator(tmp_path):
     """An emulator of its own (own port and state directory) holding a few of ana's resources, the clock moved."""
-    port = _port()
-    started = _cli("emulador", "iniciar", "--porta", str(port), state=tmp_path)
+    port = free_port()
+    started = cli_as("ana", "emulador", "iniciar", "--porta", str(port), state=tmp_path)
     assert started.returncode == 0, started.stderr
     assert "começou vazio" in started.stdout
     _client("ecs", port).create_cluster(clusterName="ana-01-cluster")
@@ -74,7 +61,7 @@ def emulator(tmp_path):
     before = _what_ana_has(port)
     assert before["clusters"] and before["vpcs"] and before["parameter"] and before["roles"], before
     yield port, tmp_path, before
-    _cli("emulador", "parar", "--porta", str(port), state=tmp_path)
+    cli_as("ana", "emulador", "parar", "--porta", str(port), state=tmp_path)
 
 
 def test_state_and_simulated_time_come_back_after_a_kill_9(emulator):
@@ -86,7 +73,7 @@ def test_state_and_simulated_time_come_back_after_a_kill_9(emulator):
     os.kill(pid, signal.SIGKILL)
     while psutil.pid_exists(pid) and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE:
         time.sleep(0.05)
-    started = _cli("emulador", "iniciar", "--porta", str(port), state=state)
+    started = cli_as("ana", "emulador", "iniciar", "--porta", str(port), state=state)
     assert started.returncode == 0, started.stderr
     assert "parou sem ser desligado" in started.stderr and "estado gravado do anterior" in started.stderr
     assert "Estado anterior restaurado" in started.stdout
@@ -99,7 +86,7 @@ def test_reiniciar_keeps_the_state_even_without_waiting_for_a_snapshot(emulator)
     port, state, before = emulator
     _client("ecs", port).create_cluster(clusterName="ana-02-cluster")  # the emulator stops right after it
     clock_before = _clock(port)
-    result = _cli("emulador", "reiniciar", "--porta", str(port), state=state)
+    result = cli_as("ana", "emulador", "reiniciar", "--porta", str(port), state=state)
     assert result.returncode == 0, result.stderr
     assert "Estado anterior restaurado" in result.stdout and "Traceback" not in result.stderr
     after = _what_ana_has(port)
@@ -111,7 +98,7 @@ def test_reiniciar_keeps_the_state_even_without_waiting_for_a_snapshot(emulator)
 
 def test_reiniciar_limpo_starts_empty_and_says_so(emulator):
     port, state, _ = emulator
-    result = _cli("emulador", "reiniciar", "--limpo", "--porta", str(port), state=state)
+    result = cli_as("ana", "emulador", "reiniciar", "--limpo", "--porta", str(port), state=state)
     assert result.returncode == 0, result.stderr
     assert "Estado gravado apagado" in result.stdout and "começa vazio" in result.stdout
     assert "começou vazio" in result.stdout
@@ -131,25 +118,25 @@ def _refused(result: subprocess.CompletedProcess, port: int, state: Path) -> Non
 
 def test_a_snapshot_of_another_version_is_refused_and_nothing_is_loaded(emulator):
     port, state, _ = emulator
-    assert _cli("emulador", "parar", "--porta", str(port), state=state).returncode == 0
+    assert cli_as("ana", "emulador", "parar", "--porta", str(port), state=state).returncode == 0
     path = state / f"emulador-{port}.estado"
     header, _, body = path.read_bytes().partition(b"\n")
     older = dict(json.loads(header), moto="4.0.0")
     path.write_bytes(json.dumps(older).encode() + b"\n" + body)
-    result = _cli("emulador", "iniciar", "--porta", str(port), state=state)
+    result = cli_as("ana", "emulador", "iniciar", "--porta", str(port), state=state)
     _refused(result, port, state)
     assert "moto 4.0.0" in result.stderr
-    cleaned = _cli("emulador", "reiniciar", "--limpo", "--porta", str(port), state=state)
+    cleaned = cli_as("ana", "emulador", "reiniciar", "--limpo", "--porta", str(port), state=state)
     assert cleaned.returncode == 0 and "começou vazio" in cleaned.stdout, cleaned.stderr
     assert _what_ana_has(port)["clusters"] == []
 
 
 def test_a_damaged_snapshot_is_refused_by_the_emulator_itself(emulator):
     port, state, _ = emulator
-    assert _cli("emulador", "parar", "--porta", str(port), state=state).returncode == 0
+    assert cli_as("ana", "emulador", "parar", "--porta", str(port), state=state).returncode == 0
     path = state / f"emulador-{port}.estado"
     data = path.read_bytes()
     path.write_bytes(data[: len(data) // 2])  # the header is right, the pickle cut in half
-    result = _cli("emulador", "iniciar", "--porta", str(port), state=state)
+    result = cli_as("ana", "emulador", "iniciar", "--porta", str(port), state=state)
     _refused(result, port, state)
     assert "danificado" in result.stderr
