@@ -279,6 +279,8 @@ def identifiers(params: Any, shared: set[str]) -> Iterator[tuple[str, str]]:
         key = params.get("Key", params.get("key"))
         if key == naming.TAG_ALUNO:
             yield str(params.get("Value", params.get("value", ""))), "tag"
+        if isinstance(params.get("aluno"), str):  # the emulator's own endpoints name the student (lab 06's decision)
+            yield params["aluno"], "tag"
         for value in params.values():
             yield from identifiers(value, shared)
     elif isinstance(params, list | tuple):
