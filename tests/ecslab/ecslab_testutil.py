@@ -68,3 +68,15 @@ def cli_as(aluno: str, *args: str, state) -> subprocess.CompletedProcess:
     env = {**os.environ, "ECSLAB_ESTADO": str(state), "ECSLAB_ALUNO": aluno, "ECSLAB_BACKEND": "emulador"}
     env.pop("ECSLAB_ENDPOINT", None)
     return run_cli(*args, env=env)
+
+
+def offline_aws_session(monkeypatch: pytest.MonkeyPatch, aluno: str = "ana"):
+    """An aws-backend session with made-up credentials and no instance metadata lookup: nothing reaches AWS
+    unless a test lets a client through (the tests stub every client they use)."""
+    from ecslab.config import Config
+    from ecslab.session import Sessao
+
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAEXEMPLO")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "segredo")
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    return Sessao(Config(backend="aws", regiao="us-east-1", aluno=aluno))

@@ -7,7 +7,7 @@ import os
 import boto3
 import pytest
 from botocore.stub import Stubber
-from ecslab_testutil import fake_localstack, free_port
+from ecslab_testutil import fake_localstack, free_port, offline_aws_session
 
 from ecslab import costs
 from ecslab.config import Config
@@ -20,10 +20,7 @@ ACCOUNT = "111122223333"
 
 
 def _aws_session(monkeypatch) -> tuple[Sessao, Stubber]:
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAEXEMPLO")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "segredo")
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-    s = Sessao(Config(backend="aws", regiao="us-east-1", aluno="ana"))
+    s = offline_aws_session(monkeypatch)
     sts = boto3.client("sts", region_name="us-east-1")
     stub = Stubber(sts)
     stub.add_response("get_caller_identity", {"Account": ACCOUNT, "Arn": f"arn:aws:iam::{ACCOUNT}:user/ana",

@@ -7,8 +7,8 @@ import json
 import boto3
 import pytest
 from botocore.stub import Stubber
+from ecslab_testutil import offline_aws_session
 
-from ecslab.config import Config
 from ecslab.errors import ErroLab
 from ecslab.provision.cluster import criar_repositorio_ecr
 from ecslab.provision.images import MANIFEST_TYPE, manifest, publicar_imagem, repository_name
@@ -53,10 +53,7 @@ def test_student_errors_are_explained(sessao):
 
 
 def _aws(monkeypatch) -> tuple[Sessao, Stubber]:
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAEXEMPLO")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "segredo")
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-    s = Sessao(Config(backend="aws", regiao="us-east-1", aluno="ana"))
+    s = offline_aws_session(monkeypatch)
     ecr = boto3.client("ecr", region_name="us-east-1")
     stub = Stubber(ecr)  # put_image was never added: calling it would fail the test
     stub.activate()

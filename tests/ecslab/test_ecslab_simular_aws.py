@@ -13,7 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import boto3
 import pytest
 from botocore.stub import ANY, Stubber
-from ecslab_testutil import fake_localstack, free_port
+from ecslab_testutil import fake_localstack, free_port, offline_aws_session
 
 from ecslab.backends import aws_events
 from ecslab.cli import build_parser
@@ -50,11 +50,8 @@ class Json:
 
 def aws_session(monkeypatch, aluno="ana"):
     """An aws-backend session whose clients are stubbed; returns (session, {service: Stubber})."""
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAEXEMPLO")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "segredo")
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    s = offline_aws_session(monkeypatch, aluno)
     monkeypatch.setenv("ECSLAB_AWS_CONFIRMAR", ACCOUNT)
-    s = Sessao(Config(backend="aws", regiao="us-east-1", aluno=aluno))
     stubs = {}
     for service in ("sts", "ec2", "iam", "fis", "ecs", "elbv2"):
         client = boto3.client(service, region_name="us-east-1")
