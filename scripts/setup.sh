@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Prepares a machine for the project: Graphviz (system package) and the Python virtual environment.
-# With --testes it also installs what the tests need: Chromium (browser tests) and Hunspell with the
-# pt-BR dictionary (spelling test), so `make serve` alone never downloads a browser.
+# With --testes it also installs what the tests need: Chromium (browser tests), jq (AWS's CLI tutorials pipe
+# into it, tests/conformance) and Hunspell with the pt-BR dictionary (spelling test), so `make serve` alone
+# never downloads a browser.
 # With --labs it prepares only what the labs need (Python): no Graphviz, which only the site build uses.
 # Idempotent: does nothing when everything is already in place. Messages are for students (pt-BR).
 set -euo pipefail
@@ -88,6 +89,8 @@ if [ "${1:-}" = "--testes" ]; then
     apt_install chromium "${CHROMIUM:-chromium}" "  macOS (Homebrew): brew install --cask chromium
   Fedora/RHEL: sudo dnf install chromium
   Em outro caminho, aponte a variável CHROMIUM para o executável do Chromium."
+    apt_install jq jq "  macOS (Homebrew): brew install jq
+  Fedora/RHEL: sudo dnf install jq"
     apt_install hunspell hunspell "  macOS (Homebrew): brew install hunspell
   Fedora/RHEL: sudo dnf install hunspell"
     apt_install hunspell-pt-br /usr/share/hunspell/pt_BR.dic "  Fedora/RHEL: sudo dnf install hunspell-pt
