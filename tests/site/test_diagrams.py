@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import shutil
 import struct
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -87,3 +89,81 @@ def test_diagram_reaches_the_site(built_site, script):
     diagram_line = next(line for line in script.read_text().splitlines() if "Diagram(" in line)
     name = diagram_line.split("Diagram(", 1)[1].split(",", 1)[0].strip()
     assert name.strip("\"'") in page, f"o código de {script.name} não aparece na página"
+
+
+# Runs a diagram script with Diagram.render replaced by a dump of the Graphviz source (NAME.gv): the nesting of
+# Cluster(...) blocks and the icon of every node, as the script really builds them (loops included), no Graphviz.
+DOT_SOURCE_DRIVER = """
+import runpy, sys
+from pathlib import Path
+import diagrams
+
+def save_source(diagram):
+    Path(diagram.filename).write_text(diagram.dot.source)  # Diagram.__exit__ removes this one
+    Path(diagram.filename + ".gv").write_text(diagram.dot.source)
+
+diagrams.Diagram.render = save_source
+sys.path.insert(0, str(Path(sys.argv[1]).parent))
+runpy.run_path(sys.argv[1], run_name="__main__")
+"""
+DOT_STATEMENT = re.compile(
+    r'^\t*(?:subgraph "?cluster_(?P<cluster>[^"{]*?)"? \{|(?P<end>\})'
+    r'|\S+ \[label=(?P<label>"[^"]*"|\S+) [^\]]*?image="(?P<image>[^"]+)")',
+    re.MULTILINE,
+)
+
+
+@dataclass(frozen=True)
+class DrawnNode:
+    kind: str  # the icon's file name: "nat-gateway", "fargate", "elastic-container-service-service"…
+    label: str
+    groups: tuple[str, ...]  # the titles of the Cluster(...) blocks around it, outermost first
+
+
+def drawn(script: Path, tmp_path: Path) -> tuple[list[DrawnNode], list[tuple[str, ...]]]:
+    """The nodes of a diagram and the path of titles of every group (Cluster) it draws."""
+    subprocess.run([sys.executable, "-c", DOT_SOURCE_DRIVER, str(script)], cwd=tmp_path, check=True)
+    source = (tmp_path / f"{script.stem}.gv").read_text(encoding="utf-8")
+    nodes, groups, stack = [], [], []
+    for statement in DOT_STATEMENT.finditer(source):
+        if statement["cluster"] is not None:
+            stack.append(statement["cluster"])
+            groups.append(tuple(stack))
+        elif statement["end"] and stack:
+            stack.pop()
+        elif statement["image"]:
+            label = statement["label"].strip('"').replace("\n", " ")
+            nodes.append(DrawnNode(Path(statement["image"]).stem, label, tuple(stack)))
+    return nodes, groups
+
+
+def is_network(title: str) -> bool:
+    return title.startswith(("VPC", "Sub-rede"))
+
+
+@pytest.mark.parametrize("script", SCRIPTS, ids=[s.stem for s in SCRIPTS])
+def test_diagram_draws_the_network_as_it_is(script, tmp_path):
+    """The course says the cluster belongs to no VPC, a NAT gateway lives in a public subnet and reaches the
+    internet through an internet gateway, and tasks in a VPC get their interfaces in private subnets."""
+    nodes, groups = drawn(script, tmp_path)
+    assert nodes, f"{script.name}: nenhum nó encontrado no código Graphviz"
+    for path in groups:
+        if any(title.startswith("Cluster ECS") for title in path):
+            assert not any(is_network(title) for title in path), (
+                f"{script.name}: o cluster ECS aparece junto da rede ({' → '.join(path)}); o cluster é do plano "
+                "de controle e não pertence a uma VPC"
+            )
+    for node in nodes:
+        if node.kind == "elastic-container-service-service":
+            assert not any(is_network(title) for title in node.groups), f"{script.name}: serviço dentro da VPC"
+        if node.kind == "nat-gateway":
+            assert any(t.startswith("Sub-rede") and "pública" in t for t in node.groups), (
+                f"{script.name}: o gateway NAT fica numa sub-rede pública, não em {node.groups}"
+            )
+            assert any(n.kind == "internet-gateway" for n in nodes), (
+                f"{script.name}: há gateway NAT sem gateway da internet; a NAT sai por ele"
+            )
+        if node.kind in {"fargate", "elastic-container-service-task"} and any(t.startswith("VPC") for t in node.groups):
+            assert any(t.startswith("Sub-rede privada") for t in node.groups), (
+                f"{script.name}: a tarefa '{node.label}' está na VPC fora de uma sub-rede privada"
+            )
