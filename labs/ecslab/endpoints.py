@@ -8,4 +8,5 @@ SPOT_PATH = "/ecslab/interrupcao-spot"  # POST: a Spot interruption
 RESET_PATH = "/ecslab/reset"  # POST: reset moto's backends (only from the emulator's machine)
 LOAD_PATH = "/ecslab/carga"  # POST: a service's synthetic load
 DECISION_PATH = "/ecslab/decisao"  # GET ?aluno= / POST: lab 06's decision
+AUDIT_PATH = "/ecslab/auditoria"  # GET (the instructor): a class emulator's refused writes and cross-identity changes
 CLASS_PATH = "/ecslab/turma"  # GET ?aluno=: the port of the class emulator's process that serves this student

@@ -9,7 +9,7 @@ from typing import Any
 import boto3
 from botocore.config import Config as BotoConfig
 
-from ecslab import backends
+from ecslab import backends, identity
 from ecslab.backends.base import Backend
 from ecslab.config import Config, normalize_student
 from ecslab.errors import ErroLab
@@ -31,7 +31,7 @@ class _Boto:
 
     session: boto3.session.Session
     lock: threading.Lock = field(default_factory=threading.Lock)
-    clients: dict[str | None, dict[str, Any]] = field(default_factory=dict)
+    clients: dict[tuple[str | None, str | None], dict[str, Any]] = field(default_factory=dict)  # (endpoint, key)
 
 
 _shared: dict[tuple[str, str], _Boto] = {}
@@ -60,6 +60,10 @@ class Sessao:
     (ECSLAB_ENDPOINT) the session talks to the class's process that serves its student (the class may run one
     process per core: ecslab.emulator.directory). `class_view` is the instructor's session instead: it talks to
     the class's first process, `for_student` reaches each student's and `per_process` every one.
+
+    On a class emulator the calls carry who makes them in their access key id (ecslab.identity): the student's
+    session signs as that student, the class view as the instructor; a session made by `for_student` or
+    `per_process` keeps the identity of the session it came from (the instructor acting on a student's resources).
     """
 
     def __init__(self, config: Config, *, class_view: bool = False, backend: Backend | None = None,
@@ -74,6 +78,7 @@ class Sessao:
         self._may_create = False
         self._opened = endpoint_url is not None
         self._endpoint_url = endpoint_url
+        self.access_key = self.backend.access_key(config.aluno, class_view=class_view)
         dummy = self.backend.dummy_credentials
         self._boto = boto or (_shared_boto(dummy, config.regiao) if dummy else
                               _Boto(boto3.session.Session(region_name=config.regiao)))  # the environment's own
@@ -103,6 +108,7 @@ class Sessao:
         """A session sharing this one's backend, boto3 session and clients (per endpoint); nothing is probed."""
         other = Sessao(replace(self.config, aluno=normalize_student(aluno)), backend=self.backend,
                        endpoint_url=endpoint_url, boto=self._boto, students=self._students)
+        other.access_key = self.access_key
         with self._boto.lock:
             if endpoint_url == self._endpoint_url:
                 other._clients = dict(self._clients)
@@ -136,10 +142,12 @@ class Sessao:
         endpoint_url = self.endpoint_url
         with self._boto.lock:
             if service not in self._clients:
-                made = self._boto.clients.setdefault(endpoint_url, {})
+                made = self._boto.clients.setdefault((endpoint_url, self.access_key), {})
                 if service not in made:
+                    keys = ({"aws_access_key_id": self.access_key, "aws_secret_access_key": identity.SECRET}
+                            if self.access_key else {})
                     made[service] = self._boto.session.client(service, endpoint_url=endpoint_url,
-                                                             config=_BOTO_CONFIG)
+                                                             config=_BOTO_CONFIG, **keys)
                     self.backend.prepare_client(made[service])
                 self._clients[service] = made[service]
             return self._clients[service]

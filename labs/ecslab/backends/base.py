@@ -78,6 +78,11 @@ class Backend:
 
     # --- identity and money ----------------------------------------------------------------------------------
 
+    def access_key(self, aluno: str, *, class_view: bool) -> str | None:
+        """The access key id a session of `aluno` (or the instructor's class view) signs with: the dummy credentials
+        where there are some; None: the environment's own credentials."""
+        return self.dummy_credentials
+
     def account_id(self, sts: Any) -> str:
         return sts.get_caller_identity()["Account"]
 
@@ -107,6 +112,13 @@ class Backend:
         return ErroLab(f"O backend {self.name} não tem {what}.",
                        dica="Use o emulador do curso (ECSLAB_BACKEND=emulador), que simula, ou a AWS real "
                             "(ECSLAB_BACKEND=aws), onde `ecslab simular` faz o evento de verdade.")
+
+    # --- the class emulator's audit log ----------------------------------------------------------------------
+
+    def audit_entries(self, s: Sessao) -> list[dict[str, Any]]:
+        """The refused writes and the changes to a student's resources by another identity (only a class emulator
+        keeps an audit log; on AWS, CloudTrail does)."""
+        return []
 
     # --- lab 06's decision -----------------------------------------------------------------------------------
 

@@ -22,6 +22,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import psutil
 
+from ecslab import identity
 from ecslab.config import state_dir
 from ecslab.endpoints import CLASS_PATH, SERVICE_ID, STATUS_PATH
 from ecslab.errors import ErroLab
@@ -51,11 +52,12 @@ def endpoint(port: int, endereco: str | None = None) -> str:
     return f"http://{local_host(endereco)}:{port}"
 
 
-def _request(url: str, timeout: float, body: bytes | None = None) -> tuple[int, bytes]:
-    """GET url, or POST the JSON `body`: (status, body). Raises OSError when nothing listens, including when the
-    connection reached itself: probing a free port of 127.0.0.1 over and over (a start waiting for its emulator)
-    can be given that same port as its own source port, and TCP then connects the socket to itself and echoes the
-    request back."""
+def _request(url: str, timeout: float, body: bytes | None = None,
+             headers: dict[str, str] | None = None) -> tuple[int, bytes]:
+    """GET url, or POST the JSON `body`, with `headers`: (status, body). Raises OSError when nothing listens,
+    including when the connection reached itself: probing a free port of 127.0.0.1 over and over (a start waiting for
+    its emulator) can be given that same port as its own source port, and TCP then connects the socket to itself and
+    echoes the request back."""
     parts = urlsplit(url)
     conn = http.client.HTTPConnection(parts.hostname or LOOPBACK, parts.port, timeout=timeout)
     try:
@@ -64,9 +66,9 @@ def _request(url: str, timeout: float, body: bytes | None = None) -> tuple[int, 
             raise ConnectionRefusedError(f"nothing listens on {parts.netloc}: the connection reached itself")
         path = parts.path + (f"?{parts.query}" if parts.query else "")
         if body is None:
-            conn.request("GET", path)
+            conn.request("GET", path, headers=dict(headers or {}))
         else:
-            conn.request("POST", path, body=body, headers={"Content-Type": "application/json"})
+            conn.request("POST", path, body=body, headers={"Content-Type": "application/json", **(headers or {})})
         resp = conn.getresponse()
         return resp.status, resp.read()
     finally:
@@ -359,12 +361,13 @@ def status(port: int, url: str | None = None) -> Probe:
 
 
 def call_endpoint(endpoint_url: str, path: str, payload: dict[str, Any] | None = None,
-                  timeout: float = 10.0) -> tuple[int, dict[str, Any]]:
+                  timeout: float = 10.0, access_key: str | None = None) -> tuple[int, dict[str, Any]]:
     """One of the emulator's own endpoints (/ecslab/...): (HTTP status, JSON answer); status 0 when nothing
-    answered. POST when there is a payload."""
+    answered. POST when there is a payload. `access_key`: who calls (ecslab.identity), as a class emulator reads it."""
     data = json.dumps(payload).encode() if payload is not None else None
+    headers = identity.endpoint_header(access_key) if access_key else None
     try:
-        status, body = _request(f"{endpoint_url}{path}", timeout, data)
+        status, body = _request(f"{endpoint_url}{path}", timeout, data, headers)
     except (OSError, http.client.HTTPException):
         return 0, {}
     try:

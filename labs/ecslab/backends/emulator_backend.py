@@ -3,15 +3,17 @@ clock that jumps, and Spot interruptions, load and lab 06's decisions through th
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from botocore.exceptions import ConnectionClosedError, EndpointConnectionError
 
+from ecslab import identity
 from ecslab.backends import emulador
 from ecslab.backends.base import Backend, Timings
-from ecslab.endpoints import CLOCK_PATH, DECISION_PATH, LOAD_PATH, SPOT_PATH
+from ecslab.endpoints import AUDIT_PATH, CLOCK_PATH, DECISION_PATH, LOAD_PATH, SPOT_PATH
 from ecslab.errors import BackendFora, ErroLab
 
 CONNECTION_ERRORS = (EndpointConnectionError, ConnectionClosedError)
@@ -39,6 +41,12 @@ class Emulador(Backend):
     @property
     def on_class_emulator(self) -> bool:
         return bool(self.config.endpoint)
+
+    def access_key(self, aluno: str, *, class_view: bool) -> str | None:
+        """On a class emulator, who calls (ecslab.identity): the instructor's class view or the student."""
+        if not self.on_class_emulator:
+            return self.dummy_credentials
+        return identity.INSTRUCTOR_KEY if class_view else identity.student_key(aluno)
 
     def open(self, *, class_view: bool = False) -> str | None:
         if self.config.endpoint:  # the class emulator (ECSLAB_ENDPOINT): connect, never start one here
@@ -112,15 +120,24 @@ class Emulador(Backend):
 
     def _call(self, s: Sessao, path: str, payload: dict[str, Any] | None = None,
               timeout: float = 10.0) -> tuple[int, dict[str, Any]]:
-        return emulador.call_endpoint(s.endpoint_url or "", path, payload, timeout)
+        return emulador.call_endpoint(s.endpoint_url or "", path, payload, timeout, access_key=s.access_key)
 
     def pass_time(self, s: Sessao, seconds: float) -> None:
-        self.advance_clock(s, seconds)
+        """The clock jumps; on a class emulator the clock is the instructor's, so a student waits for the simulated
+        time to pass (ECSLAB_ESCALA_TEMPO times faster than real time)."""
+        if identity.identity_of_key(s.access_key).kind != identity.STUDENT:
+            self.advance_clock(s, seconds)
+            return
+        status, body = self._call(s, CLOCK_PATH)
+        scale = body.get("escala") if status == 200 else None
+        if not isinstance(scale, int | float) or scale <= 0:
+            raise _unanswered("a leitura do relógio", status, body)
+        time.sleep(seconds / scale)
 
     def advance_clock(self, s: Sessao, seconds: float) -> None:
-        status, _ = self._call(s, CLOCK_PATH, {"avancar": float(seconds)}, timeout=30.0)
+        status, body = self._call(s, CLOCK_PATH, {"avancar": float(seconds)}, timeout=30.0)
         if status != 200:
-            raise _unanswered("o avanço do relógio", status)
+            raise _unanswered("o avanço do relógio", status, body)
 
     def interrupt_spot(self, s: Sessao, instances: list[str], tasks: list[str]) -> dict[str, list[str]]:
         status, body = self._call(s, SPOT_PATH, {"instancias": instances, "tarefas": tasks, "regiao": s.regiao})
@@ -150,11 +167,22 @@ class Emulador(Backend):
             raise ErroLab(f"O emulador recusou a carga: {body['erro']}.",
                           dica="Confira o nome do cluster e do serviço (o serviço precisa estar ACTIVE).")
         if status != 200:
-            raise _unanswered("a carga de CPU", status)
+            raise _unanswered("a carga de CPU", status, body)
         until = f" por {duration:.0f} s (tempo simulado)" if duration is not None else ""
         print(f"📈 Carga simulada: as tarefas de {service.rsplit('/', 1)[-1]} passam a usar {cpu:.0f}% de CPU"
               f"{until}.")
         return True
+
+    def audit_entries(self, s: Sessao) -> list[dict[str, Any]]:
+        if not self.on_class_emulator:
+            return []
+        found: list[dict[str, Any]] = []
+        for url in self.process_endpoints(s.endpoint_url):
+            status, body = emulador.call_endpoint(url or "", AUDIT_PATH, access_key=s.access_key)
+            if status != 200:
+                raise _unanswered("a leitura do registro de auditoria", status, body)
+            found += [entry for entry in body.get("ocorrencias") or () if isinstance(entry, dict)]
+        return sorted(found, key=lambda entry: str(entry.get("quando", "")))
 
     def store_decision(self, s: Sessao, record: dict[str, Any]) -> str:
         status, _ = self._call(s, DECISION_PATH, {"aluno": s.aluno, "registro": record, "regiao": s.regiao})
@@ -165,7 +193,7 @@ class Emulador(Backend):
 
     def read_decision(self, s: Sessao, aluno: str) -> dict[str, Any] | None:
         query = urlencode({"aluno": aluno, "regiao": s.regiao})
-        status, body = emulador.call_endpoint(s.endpoint_url or "", f"{DECISION_PATH}?{query}")
+        status, body = self._call(s, f"{DECISION_PATH}?{query}")
         if status == 200 and isinstance(body.get("registro"), dict):
             return body["registro"]
         return None

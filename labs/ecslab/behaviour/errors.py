@@ -12,10 +12,18 @@ from xml.sax.saxutils import escape
 
 def error_response(environ: dict[str, Any], exc: BaseException) -> tuple[str, list[tuple[str, str]], bytes]:
     """A 400 in the request's protocol: JSON for X-Amz-Target APIs (ECS...), XML for query APIs (EC2, ...)."""
-    target = environ.get("HTTP_X_AMZ_TARGET", "")
-    content_type = environ.get("CONTENT_TYPE", "")
-    json_protocol = bool(target) or "json" in content_type
-    code, message = _code_and_message(exc, environ, json_protocol)
+    code, message = _code_and_message(exc, environ, is_json_protocol(environ))
+    return shaped_error(environ, code, message, "400 Bad Request")
+
+
+def is_json_protocol(environ: dict[str, Any]) -> bool:
+    return bool(environ.get("HTTP_X_AMZ_TARGET")) or "json" in environ.get("CONTENT_TYPE", "")
+
+
+def shaped_error(environ: dict[str, Any], code: str, message: str,
+                 status: str) -> tuple[str, list[tuple[str, str]], bytes]:
+    """An AWS error in the request's protocol: JSON (__type, message), EC2's XML or the query protocol's XML."""
+    json_protocol = is_json_protocol(environ)
     request_id = str(uuid.uuid4())
     if json_protocol:
         body = json.dumps({"__type": code, "message": message}).encode()
@@ -34,7 +42,7 @@ def error_response(environ: dict[str, Any], exc: BaseException) -> tuple[str, li
         ).encode()
         headers = [("Content-Type", "text/xml")]
     headers.append(("Content-Length", str(len(body))))
-    return "400 Bad Request", headers, body
+    return status, headers, body
 
 
 # AWS's wording (the "Common Errors" of the AWS API references; ECS's own for InvalidParameterException)

@@ -1,7 +1,8 @@
 """`wrap(app)`: one lock around each request, the world reconciled first (unless the call is a read whose answer the
 simulation never changes: request_kinds.needs_no_pass), no HTTP 500 page ever; calls that would reset a class
 emulator are refused from other machines. The emulator's own endpoints (clock, Spot, load, decision, reset) are
-answered by behaviour.control, inside the same lock."""
+answered by behaviour.control, inside the same lock. On a class emulator a `guard` (behaviour.ownership) refuses,
+in AWS's words, a write on another student's resource, and audits every write."""
 
 from __future__ import annotations
 
@@ -9,17 +10,21 @@ import sys
 import threading
 import traceback
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ecslab.behaviour import control, request_kinds
 from ecslab.behaviour.control import json_answer
 from ecslab.behaviour.errors import error_response
 
+if TYPE_CHECKING:
+    from ecslab.behaviour.ownership import Guard
+
 LAN_REFUSAL = ("Só o instrutor, na máquina do emulador da turma (127.0.0.1), pode reiniciar o emulador. "
                "Para apagar os seus recursos, use `ecslab limpar` ou o laboratório 99.")
 
 
-def wrap(app: Callable[..., Iterable[bytes]], lock: threading.RLock | None = None) -> Callable[..., Iterable[bytes]]:
+def wrap(app: Callable[..., Iterable[bytes]], lock: threading.RLock | None = None,
+         guard: Guard | None = None) -> Callable[..., Iterable[bytes]]:
     lock = lock or threading.RLock()
 
     def middleware(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
@@ -33,6 +38,11 @@ def wrap(app: Callable[..., Iterable[bytes]], lock: threading.RLock | None = Non
             if not blind:
                 safe_reconcile()
             try:
+                answer = guard.intercept(environ) if guard is not None else None
+                if answer is not None:
+                    status, headers, body = answer
+                    start_response(status, headers)
+                    return [body]
                 endpoint = control.endpoint_for(environ)
                 if endpoint is not None:
                     return endpoint(environ, start_response)

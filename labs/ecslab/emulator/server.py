@@ -64,7 +64,8 @@ class EmulatorApp:
         self.directory = (Directory(self.class_ports, record_path(port) if several else None)
                           if self.class_ports[0] == port else None)
         self.lock = threading.RLock()
-        self.inner = wrap(speedups.dispatcher(dispatcher), lock=self.lock)
+        self.inner = wrap(speedups.dispatcher(dispatcher), lock=self.lock,
+                          guard=class_guard(port) if class_ports is not None else None)
         self.started_at = time.time()
         self.warm = threading.Event()
         self.behaviour_ready = threading.Event()
@@ -160,6 +161,14 @@ class EmulatorApp:
             # importing one while this thread is half-way through another sees a partly initialised module.
             self.behaviour_ready.set()
             self.warm.set()
+
+
+def class_guard(port: int) -> Any:
+    """A class emulator's ownership check and audit log (behaviour.ownership), which a student's own has not."""
+    from ecslab.behaviour.audit import AuditLog, audit_path
+    from ecslab.behaviour.ownership import Guard
+
+    return Guard(AuditLog(audit_path(port)))
 
 
 def _waits_for_behaviour(environ: dict[str, Any]) -> bool:

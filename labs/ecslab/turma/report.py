@@ -12,6 +12,10 @@ tagged ``ecslab:lab`` or named ``<aluno>-<lab>-``); the labs that create nothing
 - 99 (limpeza): the student appeared earlier (``conhecidos``) and has nothing left now; while anything is left the
   cleanup has not been done, so the lab is not started rather than failed.
 
+On a class emulator the report also lists what its audit log found (behaviour.audit): the writes refused because
+they named another student's resources, and the changes made to a student's resources by another identity (the
+instructor included).
+
 A not-started lab is never ``ok``, even when its checks would pass (an absent student has "nothing left"). Only
 started labs are checked: the checks find a lab's resources by the same tags and names, so without them they could
 not pass, and the class report stays affordable (a full lab 99 check alone is some 25 calls per student).
@@ -89,6 +93,23 @@ class QuadroTurma:
     alunos: list[str]
     celulas: dict[tuple[str, str], Celula]
     vistos: list[str] = field(default_factory=list)  # the students with something on the backend now
+    ocorrencias: list[dict[str, Any]] = field(default_factory=list)  # the audit log's notable entries, oldest first
+
+    @property
+    def recusadas(self) -> list[dict[str, Any]]:
+        return [o for o in self.ocorrencias if not o.get("permitido", True)]
+
+    @property
+    def alteradas_por_outros(self) -> list[dict[str, Any]]:
+        return [o for o in self.ocorrencias if o.get("permitido", True)]
+
+    def secoes_auditoria(self) -> list[tuple[str, list[str]]]:
+        """(title, lines) of the audit log's findings, only those with something to show."""
+        sections = [(f"Tentativas recusadas ({len(self.recusadas)}): alguém tentou mudar um recurso de outro aluno",
+                     [descrever(o) for o in self.recusadas]),
+                    (f"Alterações feitas por outra identidade ({len(self.alteradas_por_outros)}) nos recursos de um "
+                     "aluno", [descrever(o) for o in self.alteradas_por_outros])]
+        return [(title, lines) for title, lines in sections if lines]
 
     def celula(self, aluno: str, lab: str) -> Celula:
         return self.celulas[(aluno, naming.lab_id(lab))]
@@ -130,6 +151,8 @@ class QuadroTurma:
         if not self.alunos:
             lines.append("(nenhum aluno com recursos no backend ainda)")
         lines += ["", "   ".join(f"{SIMBOLOS[s]} {NOMES[s]}" for s in (OK, FALHA, NAO_INICIADO))]
+        for title, found in self.secoes_auditoria():
+            lines += ["", f"{title}:", *(f"  {line}" for line in found)]
         return "\n".join(lines)
 
     def __str__(self) -> str:
@@ -152,6 +175,7 @@ class QuadroTurma:
     def como_dict(self) -> dict[str, Any]:
         return {
             "momento": self.momento.isoformat(timespec="seconds"), "backend": self.backend, "labs": self.labs,
+            "ocorrencias": self.ocorrencias,
             "alunos": [{"aluno": a, "onde_parou": self.onde_parou(a), "labs": {
                 lab: {"estado": c.estado, "passaram": c.passaram, "total": c.total, "falhas": c.falhas}
                 for lab in self.labs for c in [self.celulas[(a, lab)]]}} for a in self.alunos],
@@ -187,6 +211,9 @@ class QuadroTurma:
             for lab in self.labs)
         legend = "".join(f'<li><span class="chip {s}" aria-hidden="true">{MARCAS[s]}</span> {e(LEGENDA[s])}</li>'
                          for s in (OK, FALHA, NAO_INICIADO))
+        audit = "".join(f'<section class="auditoria"><h2>{e(title)}</h2><ul>'
+                        f'{"".join(f"<li>{e(line)}</li>" for line in found)}</ul></section>'
+                        for title, found in self.secoes_auditoria())
         every = (f" · a página se atualiza sozinha a cada {int(atualizar_segundos)} s" if atualizar_segundos else "")
         return f"""<!DOCTYPE html>
 <html lang="pt-BR">
@@ -219,6 +246,8 @@ tfoot td, tfoot th {{ font-size: 1rem; background: #f9fafb; }}
 .legenda li {{ margin: .2rem 0; }}
 .chip {{ display: inline-block; min-width: 2.2rem; text-align: center; padding: 0 .3rem; border: 1px solid #999; }}
 .regra {{ color: #333; max-width: 60rem; }}
+.auditoria {{ margin-top: 1.25rem; font-size: 1rem; border-left: .4rem solid #b45309; padding-left: .75rem; }}
+.auditoria h2 {{ font-size: 1.2rem; }}
 </style>
 </head>
 <body>
@@ -238,10 +267,22 @@ tfoot td, tfoot th {{ font-size: 1rem; background: #f9fafb; }}
 <ul>{legend}</ul>
 <p class="regra">{e(REGRA)}</p>
 </section>
+{audit}
 </main>
 </body>
 </html>
 """
+
+
+def descrever(entry: dict[str, Any]) -> str:
+    """One line of the audit log for the instructor: when, who, what, on whose resources."""
+    when = str(entry.get("quando", ""))[:19].replace("T", " ")
+    verb = "tentou" if not entry.get("permitido", True) else "fez"
+    owners = [o for o in entry.get("donos") or () if o != entry.get("quem")]
+    whose = f" (de {', '.join(owners)})" if owners else ""
+    what = ", ".join(entry.get("recursos") or ()) or "?"
+    action = f"{entry.get('servico', '?')}:{entry.get('acao', '?')}"
+    return f"{when}  {entry.get('quem', '?')} {verb} {action} em {what}{whose}"
 
 
 def _started(lab: str, aluno: str, present: set[str], known: set[str], s: Sessao) -> bool:
@@ -299,4 +340,5 @@ def relatorio_turma(sessao_base: Sessao, alunos: Iterable[str] | None = None, la
     with ThreadPoolExecutor(max_workers=max(1, min(WORKERS, len(students)))) as pool:
         for part in pool.map(one, students):
             cells.update(part)
-    return QuadroTurma(momento, sessao_base.backend.name, lab_ids, students, cells, vistos=sorted(present))
+    return QuadroTurma(momento, sessao_base.backend.name, lab_ids, students, cells, vistos=sorted(present),
+                       ocorrencias=sessao_base.backend.audit_entries(sessao_base))
