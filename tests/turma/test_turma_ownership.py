@@ -177,3 +177,15 @@ def test_the_audit_log_and_the_report_show_the_refused_attempt(turma, built, bia
 def test_students_cannot_read_the_audit_log(turma, bia):
     with pytest.raises(ErroLab, match="só o instrutor"):
         bia.backend.audit_entries(bia)
+
+
+def test_two_spellings_of_one_name_are_told_apart(turma, monkeypatch):
+    def open_as(written: str) -> Sessao:
+        monkeypatch.setenv("ECSLAB_ALUNO", written)
+        return Sessao(Config(backend="emulador", porta=turma.port, aluno="joao", endpoint=turma.endpoint)).open()
+
+    assert open_as("João").aluno == "joao"
+    assert open_as("joão").aluno == "joao"  # the same student, another day: the case does not matter
+    with pytest.raises(ErroLab, match="já é de outro aluno desta turma, que o escreveu 'João'") as exc:
+        open_as("joao")
+    assert "ECSLAB_ALUNO" in exc.value.dica

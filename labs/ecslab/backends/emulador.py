@@ -334,12 +334,23 @@ def class_endpoints(url: str, timeout: float = 3.0) -> list[str]:
     return [with_port(url, port) for port in class_ports(conectar(url, timeout))]
 
 
-def student_endpoint(url: str, aluno: str, timeout: float = 5.0) -> str:
-    """The URL of the process of the class emulator at `url` that serves `aluno` (placed there on first ask)."""
-    status, answer = call_endpoint(url, f"{CLASS_PATH}?{urlencode({'aluno': aluno})}", timeout=timeout)
+def student_endpoint(url: str, aluno: str, timeout: float = 5.0, spelling: str | None = None) -> str:
+    """The URL of the process of the class emulator at `url` that serves `aluno` (placed there on first ask).
+
+    `spelling`: how the student wrote their name (ECSLAB_ALUNO), which claims it on the class emulator
+    (emulator.name_claims): a name another student already holds with another spelling is refused."""
+    query = urlencode({"aluno": aluno, **({"nome": spelling} if spelling else {})})
+    status, answer = call_endpoint(url, f"{CLASS_PATH}?{query}", timeout=timeout)
     if status == 421 and answer.get("porta_principal"):  # asked another process of the class: ask the first
         url = with_port(url, int(answer["porta_principal"]))
-        status, answer = call_endpoint(url, f"{CLASS_PATH}?{urlencode({'aluno': aluno})}", timeout=timeout)
+        status, answer = call_endpoint(url, f"{CLASS_PATH}?{query}", timeout=timeout)
+    if status == 409 and answer.get("grafia"):
+        held = answer["grafia"]
+        raise ErroLab(f"O nome {aluno!r} já é de outro aluno desta turma, que o escreveu {held!r}: os dois viram "
+                      f"{aluno!r} (sem acentos, em minúsculas), e vocês dividiriam os mesmos recursos.",
+                      dica=f"Escolha outro nome em ECSLAB_ALUNO, por exemplo {aluno}2 ou o nome junto do sobrenome "
+                           f"(como {aluno}silva). Se {held!r} é você mesmo (em outra máquina ou outro dia), use "
+                           "exatamente essa grafia.")
     if status != 200 or not isinstance(answer.get("porta"), int):
         raise ErroLab(f"O emulador da turma em {url} não informou qual dos seus processos atende o aluno {aluno} "
                       f"(resposta HTTP {status or 'nenhuma'}).",

@@ -3,6 +3,7 @@ clock that jumps, and Spot interruptions, load and lab 06's decisions through th
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
@@ -13,6 +14,7 @@ from botocore.exceptions import ConnectionClosedError, EndpointConnectionError
 from ecslab import identity
 from ecslab.backends import emulador
 from ecslab.backends.base import Backend, Timings
+from ecslab.config import normalize_student
 from ecslab.endpoints import AUDIT_PATH, CLOCK_PATH, DECISION_PATH, LOAD_PATH, SPOT_PATH
 from ecslab.errors import BackendFora, ErroLab
 
@@ -60,9 +62,17 @@ class Emulador(Backend):
                          "notebook, %env ECSLAB_ALUNO=seunome na primeira célula, antes de importar o ecslab. Sem "
                          f"ele, todos desta máquina seriam {self.config.aluno!r}, e a limpeza de um apagaria a dos "
                          "outros.")
-            return self.student_endpoint(self.config.endpoint, self.config.aluno)
+            return emulador.student_endpoint(self.config.endpoint, self.config.aluno, spelling=self._spelling())
         emulador.start(self.config.porta, self.config.regiao)
         return emulador.endpoint(self.config.porta)
+
+    def _spelling(self) -> str:
+        """How the student wrote their name: ECSLAB_ALUNO when it is the session's (before normalize_student)."""
+        written = (os.environ.get("ECSLAB_ALUNO") or "").strip()
+        try:
+            return written if written and normalize_student(written) == self.config.aluno else self.config.aluno
+        except ErroLab:
+            return self.config.aluno
 
     def student_endpoint(self, endpoint_url: str | None, aluno: str) -> str | None:
         if not self.config.endpoint:

@@ -28,6 +28,7 @@ from urllib.parse import parse_qs
 
 from ecslab.behaviour.control import json_answer
 from ecslab.emulator.directory import Directory, record_path
+from ecslab.emulator.name_claims import NameClaims, claims_path
 from ecslab.endpoints import CLASS_PATH, SERVICE_ID, STATUS_PATH
 
 ACCOUNT_ID = "123456789012"
@@ -63,6 +64,7 @@ class EmulatorApp:
         several = len(self.class_ports) > 1
         self.directory = (Directory(self.class_ports, record_path(port) if several else None)
                           if self.class_ports[0] == port else None)
+        self.claims = NameClaims(claims_path(port)) if class_ports is not None and self.directory else None
         self.lock = threading.RLock()
         self.inner = wrap(speedups.dispatcher(dispatcher), lock=self.lock,
                           guard=class_guard(port) if class_ports is not None else None)
@@ -100,6 +102,10 @@ class EmulatorApp:
                                                "porta_principal": self.class_ports[0], "portas": self.class_ports}
         if not aluno or len(aluno) > 64:
             return "400 Bad Request", {"erro": "informe aluno (o nome em ECSLAB_ALUNO)"}
+        spelling = (parse_qs(environ.get("QUERY_STRING") or "").get("nome") or [""])[0].strip()
+        held = self.claims.claim(aluno, spelling) if self.claims is not None and spelling else None
+        if held is not None:  # another student's spelling holds this name (emulator.name_claims)
+            return "409 Conflict", {"erro": "nome já usado por outro aluno da turma", "aluno": aluno, "grafia": held}
         return "200 OK", {"aluno": aluno, "porta": self.directory.port_for(aluno), "portas": self.class_ports}
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:

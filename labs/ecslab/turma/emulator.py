@@ -29,6 +29,7 @@ from ecslab.backends import emulador
 from ecslab.backends.emulador import LOOPBACK
 from ecslab.config import REGIAO_PADRAO, state_dir, write_atomic
 from ecslab.emulator.directory import record_path
+from ecslab.emulator.name_claims import claims_path
 from ecslab.errors import ErroLab
 
 EVERYWHERE = "0.0.0.0"
@@ -163,6 +164,7 @@ def iniciar_turma(porta: int, endereco: str | None = None, *, regiao: str = REGI
         _check_free(ports, bind)
         if not any(emulador.snapshot_path(port).exists() for port in ports):
             record_path(porta).unlink(missing_ok=True)  # a new class places its students afresh
+            claims_path(porta).unlink(missing_ok=True)  # and its names are free again
         # else each process comes back with its saved state, and the students are sent where their resources are
         pids = _start_processes(ports, regiao, bind)
         info, already = emulador.probe(porta, endereco=bind).info or {}, False
@@ -254,6 +256,7 @@ def parar_turma(porta: int, limpo: bool = False) -> bool:
         for port in ports:
             emulador.forget_state(port)
         record_path(porta).unlink(missing_ok=True)
+        claims_path(porta).unlink(missing_ok=True)
     return any(stopped)
 
 
