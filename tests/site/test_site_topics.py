@@ -97,3 +97,13 @@ def test_home_page_gives_the_path(built_site):
     text = page_text(built_site, "")
     for phrase in ["make serve", "conceitos", "glossário", "EC2, Fargate ou Spot"]:
         assert phrase.lower() in text.lower()
+
+
+def test_home_page_says_what_is_real_in_an_emulator_run(built_site):
+    """The labs run against an emulator: the home page says the API calls are real and ECS's behaviour is modelled,
+    and points to the page that lists what is modelled, never that the labs build real ECS."""
+    text = page_text(built_site, "").lower()
+    assert "as chamadas de api são as reais" in text
+    assert "o emulador modela" in text and "nenhum contêiner roda" in text
+    assert "ecs de verdade" not in text
+    assert 'href="laboratorios/emulador/"' in built_site.page("").read_text(encoding="utf-8")
