@@ -2,7 +2,8 @@
 
 The course names each concept once (the terms table of the facts file and the glossary). The variants below were
 in the course once and must not come back: each entry says which term to use instead. The scan covers every page
-under docs/, the notebooks (markdown, and the strings and comments of code cells) and, read-only, the Portuguese strings of the ecslab package.
+under docs/, the notebooks (markdown, and the strings and comments of code cells) and, read-only, the Portuguese
+strings of the ecslab package.
 
 The time a lab takes has one source, the table in the instructors' guide; every notebook quotes the same numbers.
 """
