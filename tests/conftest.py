@@ -13,6 +13,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 # The harness every test folder shares with the scripts (free ports, the CLI, the lab notebooks): scripts/lab_harness.py
 sys.path.insert(0, str(ROOT / "scripts"))
+SHAPE_HOOK = ROOT / "tests" / "shape_hook"
+sys.path.insert(0, str(SHAPE_HOOK))
 MKDOCS = [sys.executable, "-m", "mkdocs"]
 
 
@@ -26,6 +28,32 @@ def pytest_collection_modifyitems(items):
     for item in items:
         area = Path(item.fspath).relative_to(ROOT / "tests").parts[0]
         item.add_marker(pytest.mark.xdist_group(GROUPS.get(area, area)))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shape_check_log(tmp_path_factory) -> str:
+    """Every botocore answer of this run is checked against its output shape (tests/shape_hook/shape_check.py): in
+    this process, and in the processes it starts (PYTHONPATH brings the check's sitecustomize.py)."""
+    import shape_check
+    from botocore.session import Session
+
+    log = str(tmp_path_factory.mktemp("shape-check") / "violations.jsonl")
+    os.environ[shape_check.LOG_VARIABLE] = log
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(SHAPE_HOOK), os.environ.get("PYTHONPATH")]))
+    shape_check.install(Session)
+    return log
+
+
+@pytest.fixture(autouse=True)
+def shape_conformance(shape_check_log):
+    """The test fails (at teardown) on any answer its calls received that does not fit the API model's shape."""
+    from shape_check import read_log
+
+    _, start = read_log(shape_check_log, 0)
+    yield
+    found, _ = read_log(shape_check_log, start)
+    assert not found, "answers that do not fit the API model's output shape:\n" + "\n".join(
+        f"{v['operation']}: {v['problem']}" for v in found)
 
 
 def mkdocs_env() -> dict[str, str]:

@@ -32,8 +32,10 @@ from moto.ec2.responses.launch_templates import LaunchTemplates
 from moto.ecs.exceptions import ECSException
 from moto.ecs.models import EC2ContainerServiceBackend
 from moto.ecs.responses import DESCRIBE_TASKS_TAGS, EC2ContainerServiceResponse
+from moto.ecs.responses import format_attributes as ecs_format_attributes
 from moto.elbv2.models import FakeTargetGroup
 from moto.iam.responses import IamResponse
+from moto.ssm.models import ParameterDict
 
 from ecslab.behaviour import (
     alarms,
@@ -42,10 +44,12 @@ from ecslab.behaviour import (
     autoscaling,
     aws_errors,
     loadbalancing,
+    managed_scaling_resources,
     nat,
     network,
     scheduled_actions,
     service_deployments,
+    ssm_parameters,
     task_protection,
 )
 from ecslab.behaviour.aws_errors import AwsError
@@ -348,6 +352,20 @@ PATCHES: tuple[Patch, ...] = (
           _describe_launch_templates, "at most 15 templates and no NextToken (a class lost templates)"),
     Patch(IamResponse, "list_instance_profiles", RESPONSE_SIGNATURE, _list_instance_profiles,
           "PathPrefix ignored: a student's inventory listed the whole class's instance profiles"),
+    Patch(EC2ContainerServiceBackend, "create_cluster",
+          "(self, cluster_name: str, tags: Any = None, cluster_settings: Any = None, "
+          "configuration: dict[str, typing.Any] | None = None, capacity_providers: list[str] | None = None, "
+          "default_capacity_provider_strategy: list[dict[str, typing.Any]] | None = None, "
+          "service_connect_defaults: dict[str, str] | None = None) -> moto.ecs.models.Cluster",
+          wrap(managed_scaling_resources.cluster_created), "no managed scaling policy, alarms nor cluster attachments"),
+    Patch(EC2ContainerServiceBackend, "put_cluster_capacity_providers",
+          "(self, cluster_name: str, capacity_providers: list[str] | None, "
+          "default_capacity_provider_strategy: list[dict[str, typing.Any]] | None) -> moto.ecs.models.Cluster",
+          wrap(managed_scaling_resources.providers_put), "the same, when providers are associated or removed"),
+    Patch(EC2ContainerServiceResponse, "describe_clusters", RESPONSE_SIGNATURE,
+          wrap(managed_scaling_resources.describe_clusters), "attachments only with include=ATTACHMENTS"),
+    Patch(ParameterDict, "_load_tree_parameters", "(self, path: 'str') -> 'None'", wrap(ssm_parameters.tree_loaded),
+          "the ECS-optimized AMI .../recommended parameters answered a Python dict's text, not AWS's JSON document"),
 )
 
 
@@ -366,6 +384,12 @@ def _eni_dns_name() -> None:
         NetworkInterface.private_dns_name = None
 
 
+def _container_instance_attributes() -> None:
+    for path in ("DeregisterContainerInstanceResponse.containerInstance.attributes",
+                 "UpdateContainerInstancesStateResponse.containerInstances.ContainerInstance.attributes"):
+        EC2ContainerServiceResponse.RESPONSE_KEY_PATH_TO_TRANSFORMER.setdefault(path, ecs_format_attributes)
+
+
 def _lifecycle_filter() -> None:
     ec2_utils.filter_dict_attribute_mapping.setdefault("instance-lifecycle", "lifecycle")
 
@@ -381,6 +405,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("moto.ec2.models.elastic_network_interfaces.NetworkInterface.private_dns_name", _eni_dns_name,
             "NetworkInterface.__init__ sets it only when the VPC has DNS hostnames; moto.ecs.models.Task.__init__ "
             "reads it anyway (AttributeError, HTTP 500)"),
+    Setting("moto.ecs.responses.EC2ContainerServiceResponse.RESPONSE_KEY_PATH_TO_TRANSFORMER (attributes)",
+            _container_instance_attributes, "moto writes a container instance's attributes as AWS's name/value list "
+            "only in Describe/RegisterContainerInstance: Deregister and UpdateContainerInstancesState answered "
+            "attributes without their names"),
     Setting("moto.ec2.utils.filter_dict_attribute_mapping['instance-lifecycle']", _lifecycle_filter,
             "passes_filter_dict raises NotImplementedError (HTTP 500) for filters missing from this table"),
     Setting("moto.moto_api.state_manager: ecs::task", set_task_transition_manual,
