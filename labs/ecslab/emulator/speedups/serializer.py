@@ -69,17 +69,20 @@ def _first_value(obj: Any, keys: tuple[str, ...]) -> Any:
     return None
 
 
-_chosen_transforms: dict[tuple[int, str], tuple[Any, Any]] = {}
+_chosen_paths: dict[tuple[int, int, str], tuple[Any, str | None]] = {}
 
 
 def _transformed(transformers: dict[str, Any], key_path: str, value: Any) -> Any:
     """moto's picker tries each of a response's key-path transformers (a dozen for IAM) with `endswith` for every
-    member of every object answered; which one applies depends only on the path, so it is kept."""
-    hit = _chosen_transforms.get((id(transformers), key_path))
+    member of every object answered; which path applies depends only on the path and the paths registered, so it
+    is kept. The transformer itself is read at each call: moto's ECS responses swap a path's transformer per request
+    (`include=TAGS` shows the tags, its absence hides them) in the class's one dict."""
+    ident = (id(transformers), len(transformers), key_path)
+    hit = _chosen_paths.get(ident)
     if hit is None or hit[0] is not transformers:  # the reference keeps the id from being reused
-        transform = next((t for path, t in transformers.items() if key_path.endswith(path)), None)
-        hit = _chosen_transforms[(id(transformers), key_path)] = (transformers, transform)
-    return value if hit[1] is None else hit[1](value)
+        path = next((path for path in transformers if key_path.endswith(path)), None)
+        hit = _chosen_paths[ident] = (transformers, path)
+    return value if hit[1] is None else transformers[hit[1]](value)
 
 
 def pick_value(original: Callable[..., Any]) -> Any:
