@@ -8,10 +8,11 @@ from moto.ec2.exceptions import InvalidSubnetIdError
 from moto.ecs.exceptions import InvalidParameterException
 from moto.ecs.models import CapacityProvider
 
-from ecslab.behaviour import agent, aws_errors, capacity, messages, scheduler, tasks, validation
+from ecslab.behaviour import agent, aws_errors, capacity, messages, scheduler, tags, tasks, validation
 from ecslab.behaviour.clock import clock
 from ecslab.behaviour.launch import LaunchRequest, launch
 from ecslab.behaviour.rules import circuit_breaker
+from ecslab.behaviour.rules.required_attributes import TaskDefinitionFeatures, required_attributes
 from ecslab.behaviour.world import World
 
 NOT_IDEMPOTENT = "Creation of service was not idempotent."
@@ -103,10 +104,11 @@ def run_task(backend: Any, params: dict[str, Any]) -> tuple[list[Any], list[dict
         network_configuration=params.get("networkConfiguration"),
         placement_strategy=params.get("placementStrategy"),
         placement_constraints=params.get("placementConstraints"),
-        started_by=params.get("startedBy") or "",
+        started_by=params.get("startedBy") or None,
         overrides=params.get("overrides"),
-        tags=params.get("tags"),
+        tags=tags.task_tags(params.get("tags"), params.get("propagateTags"), task_definition.tags),
         platform_version=params.get("platformVersion"),
+        enable_execute_command=bool(params.get("enableExecuteCommand")),
     )
     result = launch(world, request, clock().now())
     return result.tasks, result.failures
@@ -164,9 +166,7 @@ def create_service(backend: Any, params: dict[str, Any]) -> Any:
     world = World(backend)
     cluster = active_cluster(backend, params.get("cluster"))
     name = params["serviceName"]
-    existing = backend.services.get(f"{cluster.name}:{name}")
-    if existing is not None and existing.status != "INACTIVE":
-        raise InvalidParameterException(NOT_IDEMPOTENT)
+    check_new_service_name(backend, cluster, name)
     task_definition = backend.describe_task_definition(params["taskDefinition"])
     launch_type = params.get("launchType")
     strategy = params.get("capacityProviderStrategy") or []
@@ -211,6 +211,12 @@ def create_service(backend: Any, params: dict[str, Any]) -> Any:
     return service
 
 
+def check_new_service_name(backend: Any, cluster: Any, name: str) -> None:
+    existing = backend.services.get(f"{cluster.name}:{name}")
+    if existing is not None and existing.status != "INACTIVE":
+        raise InvalidParameterException(NOT_IDEMPOTENT)
+
+
 def describe_service_settings(service: Any, params: dict[str, Any], minimum: int, maximum: int, strategy: list,
                               launch_type: str | None, task_definition: Any) -> None:
     """The fields moto drops, as AWS shows them."""
@@ -230,10 +236,11 @@ def describe_service_settings(service: Any, params: dict[str, Any], minimum: int
     ):
         service.platform_version = service.platform_version or "LATEST"
         service.platform_family = "Linux"
-    if params.get("healthCheckGracePeriodSeconds") is not None:
-        service.health_check_grace_period_seconds = params["healthCheckGracePeriodSeconds"]
+    service.health_check_grace_period_seconds = int(params.get("healthCheckGracePeriodSeconds") or 0)
+    service.network_configuration = params.get("networkConfiguration") or None
     service.enable_ecs_managed_tags = bool(params.get("enableECSManagedTags"))
     service.enable_execute_command = bool(params.get("enableExecuteCommand"))
+    service.service_connect_configuration = params.get("serviceConnectConfiguration")
     service.created_by = f"arn:aws:iam::{service._account_id}:root"
 
 
@@ -290,6 +297,9 @@ def update_service(backend: Any, params: dict[str, Any]) -> Any:
             service.deployment_configuration["deploymentCircuitBreaker"] = record.circuit_breaker
     if params.get("desiredCount") is not None:
         service.desired_count = int(params["desiredCount"])
+    if params.get("loadBalancers") is not None and params["loadBalancers"] != (service.load_balancers or []):
+        service.load_balancers = params["loadBalancers"]  # [] takes the service out of its target groups
+        redeploy = True
     if params.get("placementStrategy") is not None:
         record.placement_strategy = params["placementStrategy"]
         service.placement_strategy = record.placement_strategy or None
@@ -301,6 +311,11 @@ def update_service(backend: Any, params: dict[str, Any]) -> Any:
         redeploy = True
     if params.get("healthCheckGracePeriodSeconds") is not None:
         service.health_check_grace_period_seconds = params["healthCheckGracePeriodSeconds"]
+    if params.get("enableExecuteCommand") is not None:
+        service.enable_execute_command = bool(params["enableExecuteCommand"])  # tasks started from now on
+    if params.get("serviceConnectConfiguration") is not None:
+        service.service_connect_configuration = params["serviceConnectConfiguration"]
+        redeploy = True
     service.task_definition = task_definition.arn
     if strategy is not None:
         record.capacity_provider_strategy = strategy
@@ -419,4 +434,14 @@ def register_task_definition(original: Any, backend: Any, family: str, container
         kwargs["cpu"] = cpu
     if kwargs.get("memory") is not None:
         kwargs["memory"] = memory
-    return original(backend, family, container_definitions, *args, **kwargs)
+    task_definition = original(backend, family, container_definitions, *args, **kwargs)
+    containers = task_definition.container_definitions
+    task_definition.requires_attributes = [{"name": name} for name in required_attributes(TaskDefinitionFeatures(
+        network_mode=task_definition.network_mode,
+        task_role=bool(getattr(task_definition, "task_role_arn", None)),
+        execution_role=bool(getattr(task_definition, "execution_role_arn", None)),
+        log_drivers=tuple((c.get("logConfiguration") or {}).get("logDriver") or "" for c in containers),
+        images=tuple(c.get("image") or "" for c in containers),
+        health_checks=any(c.get("healthCheck") for c in containers),
+    ))]
+    return task_definition

@@ -270,3 +270,19 @@ def describe_scaling_activities(world: World, params: dict[str, Any]) -> dict[st
         result["NextToken"] = str(start + size)
     return result
 
+
+
+# AWS ("Service-linked roles for Application Auto Scaling", Service-linked role ARN reference:
+# https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-service-linked-roles.html):
+# an ECS scalable target registered without RoleARN uses this service-linked role.
+ECS_SERVICE_LINKED_ROLE = ("arn:aws:iam::{account}:role/aws-service-role/ecs.application-autoscaling.amazonaws.com/"
+                           "AWSServiceRoleForApplicationAutoScaling_ECSService")
+
+
+def register_scalable_target(original: Callable[..., Any], backend: Any, namespace: str, r_id: str, dimension: str,
+                             min_capacity: int | None, max_capacity: int | None, role_arn: str | None,
+                             suspended_state: Any) -> Any:
+    """DescribeScalableTargets' RoleARN is required: an ECS target without one gets ECS's service-linked role."""
+    if not role_arn and namespace == ServiceNamespaceValueSet.ECS.value:
+        role_arn = ECS_SERVICE_LINKED_ROLE.format(account=backend.account_id)
+    return original(backend, namespace, r_id, dimension, min_capacity, max_capacity, role_arn, suspended_state)

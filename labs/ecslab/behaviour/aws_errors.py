@@ -55,6 +55,16 @@ class ServiceNotActive(AwsError):
     message = "Service was not ACTIVE."
 
 
+class ServiceNotFound(AwsError):
+    code = "ServiceNotFoundException"
+    message = "Service not found."
+
+
+class ResourceNotFound(AwsError):
+    code = "ResourceNotFoundException"
+    message = "The specified resource wasn't found."  # the exception's description in the ECS API reference
+
+
 class Conflict(AwsError):
     code = "ConflictException"
 

@@ -21,10 +21,11 @@ class LaunchRequest:
     network_configuration: dict[str, Any] | None = None
     placement_strategy: list[dict[str, Any]] | None = None
     placement_constraints: list[dict[str, Any]] | None = None
-    started_by: str = ""
+    started_by: str | None = None  # AWS omits startedBy when nobody named a starter
     service_key: str | None = None
     overrides: dict[str, Any] | None = None
     tags: list[dict[str, str]] | None = None
+    enable_execute_command: bool = False
     platform_version: str | None = None
     existing: list[Any] = field(default_factory=list)  # the group's tasks still alive (for base/weight, spread)
 
@@ -101,6 +102,7 @@ def _create(world: World, request: LaunchRequest, launch_type: str, provider: st
         started_by=request.started_by,
         overrides=request.overrides,
         tags=request.tags,
+        enable_execute_command=request.enable_execute_command,
         service_key=request.service_key,
         cpu=need.cpu,
         memory=need.memory,

@@ -175,3 +175,14 @@ def image_unreachable(reference: str, registry: str, seed: int) -> str:
 def image_not_found(reference: str) -> str:
     return (f"CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref "
             f"{reference}: {reference}: not found")
+
+
+# ExecuteCommand (execute_command.py)
+EXECUTE_COMMAND_NOT_ENABLED = (
+    "The execute command failed because execute command was not enabled when the task was run or the execute "
+    "command agent isn’t running. Wait and try again or run a new task with execute command enabled and try again."
+)
+EXECUTE_COMMAND_NO_SHELL = (
+    "O emulador não executa contêineres, então não há shell para o ECS Exec abrir. Use ECSLAB_BACKEND=aws para "
+    "rodar comandos dentro de uma tarefa de verdade."
+)

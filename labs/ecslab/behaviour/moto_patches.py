@@ -26,7 +26,9 @@ from moto.cloudwatch.responses import CloudWatchResponse
 from moto.core.exceptions import JsonRESTError
 from moto.core.responses import ActionResult
 from moto.ec2.models.elastic_network_interfaces import NetworkInterface
+from moto.ec2.models.instances import InstanceBackend
 from moto.ec2.models.nat_gateways import NatGatewayBackend
+from moto.ec2.models.security_groups import SecurityGroupBackend, SecurityGroupRule
 from moto.ec2.models.vpcs import VPCBackend
 from moto.ec2.responses.launch_templates import LaunchTemplates
 from moto.ecs.exceptions import ECSException
@@ -38,18 +40,26 @@ from moto.iam.responses import IamResponse
 from moto.ssm.models import ParameterDict
 
 from ecslab.behaviour import (
+    account_settings,
     alarms,
     api,
     asg,
     autoscaling,
     aws_errors,
+    cluster_settings,
+    execute_command,
+    express_mode,
+    external_controller,
     loadbalancing,
     managed_scaling_resources,
     nat,
     network,
     scheduled_actions,
+    security_group_dependencies,
+    service_connect,
     service_deployments,
     ssm_parameters,
+    tags,
     task_protection,
 )
 from ecslab.behaviour.aws_errors import AwsError
@@ -76,6 +86,19 @@ def _response(handler: Callable[[Any, dict[str, Any]], dict[str, Any]]) -> Calla
 def _run_task(backend: Any, params: dict[str, Any]) -> dict[str, Any]:
     started, failures = api.run_task(backend, params)
     return {"tasks": started, "failures": failures}
+
+
+def _create_service(backend: Any, params: dict[str, Any]) -> dict[str, Any]:
+    external = external_controller.controller_of(params) == external_controller.EXTERNAL
+    return {"service": (external_controller.create_service if external else api.create_service)(backend, params)}
+
+
+def _update_service(backend: Any, params: dict[str, Any]) -> dict[str, Any]:
+    service = backend._get_service(api.active_cluster(backend, params.get("cluster")).name,
+                                   params["service"].split("/")[-1])
+    if external_controller.is_external(service):
+        return {"service": external_controller.update_service(service, params)}
+    return {"service": api.update_service(backend, params)}
 
 
 def _describe_tasks(original: Callable[..., Any]) -> Any:
@@ -229,16 +252,26 @@ ADDITIONS: tuple[Addition, ...] = (
              "scale-in protection on the simulated clock (task_protection.py)"),
     Addition(EC2ContainerServiceResponse, "get_task_protection",
              _ecs_action(task_protection.get_task_protection), "the same protection, read"),
+    Addition(EC2ContainerServiceResponse, "update_cluster_settings",
+             _ecs_action(cluster_settings.update_cluster_settings), "Container Insights (cluster_settings.py)"),
+    Addition(EC2ContainerServiceResponse, "put_account_setting_default",
+             _ecs_action(account_settings.put_account_setting_default), "the account's defaults (account_settings.py)"),
+    Addition(EC2ContainerServiceResponse, "list_services_by_namespace",
+             _ecs_action(service_connect.list_services_by_namespace),
+             "the services whose Service Connect uses a namespace (service_connect.py)"),
+    Addition(EC2ContainerServiceResponse, "execute_command", _ecs_action(execute_command.execute_command),
+             "ECS Exec refused as AWS refuses it, or because no container runs (execute_command.py)"),
+    *(Addition(EC2ContainerServiceResponse, f"{verb}_express_gateway_service",
+               _ecs_action(getattr(express_mode, f"{verb}_express_gateway_service")), "Express Mode (express_mode.py)")
+      for verb in ("create", "describe", "update", "delete")),
 )
 
 PATCHES: tuple[Patch, ...] = (
     Patch(EC2ContainerServiceResponse, "run_task", RESPONSE_SIGNATURE,
           _response(_run_task), "placement, capacity providers, validation, and `failures` (moto: always [])"),
-    Patch(EC2ContainerServiceResponse, "create_service", RESPONSE_SIGNATURE,
-          _response(lambda backend, params: {"service": api.create_service(backend, params)}),
+    Patch(EC2ContainerServiceResponse, "create_service", RESPONSE_SIGNATURE, _response(_create_service),
           "keeps the fields moto drops (strategies, deployment configuration) and starts a real deployment"),
-    Patch(EC2ContainerServiceResponse, "update_service", RESPONSE_SIGNATURE,
-          _response(lambda backend, params: {"service": api.update_service(backend, params)}),
+    Patch(EC2ContainerServiceResponse, "update_service", RESPONSE_SIGNATURE, _response(_update_service),
           "moto copies desiredCount into runningCount and never starts a deployment"),
     Patch(EC2ContainerServiceResponse, "list_tasks", RESPONSE_SIGNATURE,
           _response(lambda backend, params: {"taskArns": [t.task_arn for t in api.list_tasks(backend, params)]}),
@@ -271,6 +304,17 @@ PATCHES: tuple[Patch, ...] = (
     Patch(EC2ContainerServiceBackend, "deregister_container_instance",
           "(self, cluster_str: str, container_instance_str: str, force: bool) -> moto.ecs.models.ContainerInstance",
           wrap(api.deregister_container_instance), "unknown instance raised a bare Exception"),
+    Patch(EC2ContainerServiceBackend, "_get_resource",
+          "(self, resource_arn: str, parsed_arn: dict[str, str]) -> Any", wrap(tags.resource),
+          "a task ARN was looked up in the default cluster only (ClusterNotFoundException): tagging tasks failed"),
+    Patch(EC2ContainerServiceResponse, "create_cluster", RESPONSE_SIGNATURE, cluster_settings.create_cluster,
+          "statistics, tags, capacityProviders and the strategies' base missing; the account's Container Insights"),
+    *(Patch(EC2ContainerServiceResponse, action, RESPONSE_SIGNATURE, cluster_settings.cluster_answer,
+            "the same fields on the cluster it answers") for action in ("put_cluster_capacity_providers",
+                                                                         "update_cluster")),
+    Patch(EC2ContainerServiceBackend, "list_account_settings",
+          "(self, name: str | None = None, value: str | None = None) -> list[moto.ecs.models.AccountSetting]",
+          wrap(account_settings.list_account_settings), "the account's defaults (PutAccountSettingDefault)"),
     Patch(EC2ContainerServiceBackend, "list_services",
           "(self, cluster_str: str, scheduling_strategy: str | None = None, launch_type: str | None = None) "
           "-> list[str]",
@@ -305,6 +349,10 @@ PATCHES: tuple[Patch, ...] = (
           "policy_body: dict[str, typing.Any], policy_type: str | None) -> 'FakeApplicationAutoscalingPolicy'",
           wrap(autoscaling.put_scaling_policy), "ObjectNotFoundException without a scalable target; replacing a "
           "policy replaces its alarms (moto kept the old ones)"),
+    Patch(ApplicationAutoscalingBackend, "register_scalable_target",
+          "(self, namespace: str, r_id: str, dimension: str, min_capacity: int | None, max_capacity: int | None, "
+          "role_arn: str, suspended_state: str) -> 'FakeScalableTarget'",
+          wrap(autoscaling.register_scalable_target), "no RoleARN (required in the answer): ECS's service-linked role"),
     Patch(ApplicationAutoscalingBackend, "deregister_scalable_target",
           "(self, namespace: str, r_id: str, dimension: str) -> None",
           wrap(autoscaling.deregister_scalable_target), "the target's policies and alarms go with it"),
@@ -330,6 +378,13 @@ PATCHES: tuple[Patch, ...] = (
     Patch(CloudWatchBackend, "set_alarm_state",
           "(self, alarm_name: str, reason: str, reason_data: str, state_value: str) -> None",
           wrap(alarms.set_alarm_state), "history, and the new state's scaling actions run"),
+    Patch(SecurityGroupBackend, "delete_security_group", "(self, name: str | None = None, group_id: str | None = None) "
+          "-> None", wrap(security_group_dependencies.delete_security_group),
+          "a group still used by an interface or a just-terminated instance was deleted (AWS: DependencyViolation)"),
+    Patch(InstanceBackend, "terminate_instances",
+          "(self, instance_ids: 'list[str]') -> 'list[tuple[Instance, InstanceState]]'",
+          wrap(security_group_dependencies.terminate_instances),
+          "notes when the instance's interface goes (simulated clock)"),
     Patch(VPCBackend, "create_default_vpc", "(self) -> moto.ec2.models.vpcs.VPC", wrap(network.default_vpc),
           "the default VPC had no internet gateway nor a route to one (AWS's tutorials failed there)"),
     Patch(NatGatewayBackend, "create_nat_gateway",
@@ -401,7 +456,15 @@ def set_task_transition_manual() -> None:
     state_manager.set_transition("ecs::task", {"progression": "manual", "times": 10**12})
 
 
+def _rule_owner() -> None:
+    if not hasattr(SecurityGroupRule, "group_owner_id"):
+        SecurityGroupRule.group_owner_id = property(lambda rule: rule.ec2_backend.account_id)
+
+
 SETTINGS: tuple[Setting, ...] = (
+    Setting("moto.ec2.models.security_groups.SecurityGroupRule.group_owner_id", _rule_owner,
+            "SecurityGroupRules (AuthorizeSecurityGroupIngress/Egress, DescribeSecurityGroupRules) lacked "
+            "GroupOwnerId, the account that owns the group"),
     Setting("moto.ec2.models.elastic_network_interfaces.NetworkInterface.private_dns_name", _eni_dns_name,
             "NetworkInterface.__init__ sets it only when the VPC has DNS hostnames; moto.ecs.models.Task.__init__ "
             "reads it anyway (AttributeError, HTTP 500)"),

@@ -28,6 +28,9 @@ INSTANCE_RESOURCES: dict[str, tuple[int, int]] = {
 }
 DEFAULT_RESOURCES = (2048, 3828)
 RESERVED_PORTS = ["22", "2375", "2376", "51678", "51679"]
+# Dynamic host ports (hostPort 0 or none, bridge mode) come from the instance's ephemeral range (Linux's
+# ip_local_port_range, 32768-60999) and, as AWS's PortMapping reference says, "do not count toward the 100 reserved
+# ports limit of a container instance": remainingResources PORTS lists only the reserved and the fixed host ports.
 EPHEMERAL_PORTS = range(32768, 61000)
 DEFAULT_STRATEGY = [
     {"type": "spread", "field": "attribute:ecs.availability-zone"},
@@ -325,7 +328,7 @@ def _dynamic_ports(use: Usage, count: int) -> list[int]:
 def refresh_instance(ci: Any, use: Usage) -> None:
     """Keep remainingResources and task counts as AWS shows them."""
     cpu, memory = registered(ci)
-    ports = sorted(set(RESERVED_PORTS) | {str(port) for port in use.ports}, key=int)
+    ports = sorted(set(RESERVED_PORTS) | {str(port) for port in use.ports if port not in EPHEMERAL_PORTS}, key=int)
     ci.remaining_resources = resource_list(cpu - use.cpu, memory - use.memory, ports)
     ci.running_tasks_count = use.running
     ci.pending_tasks_count = use.pending

@@ -16,6 +16,7 @@ from ecslab.behaviour import (
     placement,
     service_deployments,
     state,
+    tags,
     task_protection,
     tasks,
     validation,
@@ -67,7 +68,7 @@ def new_deployment(service: Any, at: float, rollback_of: str | None = None) -> d
     if service.launch_type == "FARGATE" or any(
         item["capacityProvider"] in ("FARGATE", "FARGATE_SPOT") for item in record.capacity_provider_strategy
     ):
-        deployment["platformVersion"] = service.platform_version or "LATEST"
+        deployment["platformVersion"] = tasks.resolved_platform_version(service.platform_version)
         deployment["platformFamily"] = "Linux"
     if service.network_configuration:
         deployment["networkConfiguration"] = service.network_configuration
@@ -226,9 +227,10 @@ def _start(world: World, service: Any, cluster: Any, deployment: dict[str, Any],
            at: float, extra_constraints: list[dict[str, Any]] | None = None) -> list[Any]:
     """Launch up to `count` tasks of the deployment; returns the tasks created."""
     record = sim(service)
+    task_definition = world.ecs.describe_task_definition(deployment["taskDefinition"])
     request = LaunchRequest(
         cluster=cluster,
-        task_definition=world.ecs.describe_task_definition(deployment["taskDefinition"]),
+        task_definition=task_definition,
         count=count,
         group=f"service:{service.name}",
         launch_type=None if record.capacity_provider_strategy else service.launch_type,
@@ -239,7 +241,8 @@ def _start(world: World, service: Any, cluster: Any, deployment: dict[str, Any],
         started_by=deployment["id"],
         service_key=service_key(service),
         platform_version=service.platform_version,
-        tags=service.tags if service.propagate_tags == "SERVICE" else None,
+        tags=tags.task_tags(None, service.propagate_tags, task_definition.tags, service.tags),
+        enable_execute_command=bool(getattr(service, "enable_execute_command", False)),
         existing=alive,
     )
     result = launch(world, request, at)

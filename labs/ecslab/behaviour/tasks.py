@@ -49,6 +49,14 @@ def sim(task: Task) -> TaskSim:
     return record
 
 
+LATEST_LINUX_PLATFORM = "1.4.0"  # AWS: "The latest Linux platform version is 1.4.0" (Fargate platform versions)
+
+
+def resolved_platform_version(asked: str | None) -> str:
+    """The Fargate platform version a task or deployment runs on: LATEST (or none given) is the latest one."""
+    return asked if asked not in (None, "LATEST") else LATEST_LINUX_PLATFORM
+
+
 def create_task(
     backend: Any,
     cluster: Any,
@@ -60,7 +68,7 @@ def create_task(
     container_instance: Any = None,
     network_configuration: dict[str, Any] | None = None,
     group: str,
-    started_by: str = "",
+    started_by: str | None = None,
     overrides: dict[str, Any] | None = None,
     tags: list[dict[str, str]] | None = None,
     platform_version: str | None = None,
@@ -70,6 +78,7 @@ def create_task(
     host_ports: list[int] | None = None,
     availability_zone: str | None = None,
     awaiting_capacity: bool = False,
+    enable_execute_command: bool = False,
 ) -> Task:
     awsvpc = task_definition.network_mode == "awsvpc"
     task = Task(
@@ -81,7 +90,7 @@ def create_task(
         group=group,
         launch_type=launch_type,
         overrides=overrides or {},
-        started_by=started_by or "",
+        started_by=started_by or None,
         tags=tags or [],
         networking_configuration=network_configuration if awsvpc else None,
         platform_version=platform_version,
@@ -96,12 +105,9 @@ def create_task(
     task.memory = str(task_definition.memory or memory)
     task.health_status = "UNKNOWN"
     task.stopped_reason = None
-    task.enable_execute_command = False
+    task.enable_execute_command = enable_execute_command
     task.platform_family = "Linux" if launch_type == "FARGATE" else None
-    if launch_type == "FARGATE":
-        task.platform_version = platform_version if platform_version not in (None, "LATEST") else "1.4.0"
-    else:
-        task.platform_version = None
+    task.platform_version = resolved_platform_version(platform_version) if launch_type == "FARGATE" else None
     task.capacity_provider_name = capacity_provider_name
     eni = network.task_eni(backend, task)
     if eni is not None:
