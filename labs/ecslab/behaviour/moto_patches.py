@@ -21,6 +21,7 @@ from moto.applicationautoscaling.models import ApplicationAutoscalingBackend, Fa
 from moto.applicationautoscaling.responses import ApplicationAutoScalingResponse
 from moto.autoscaling.models import FakeAutoScalingGroup
 from moto.autoscaling.responses import AutoScalingResponse
+from moto.cloudformation.parsing import ResourceMap
 from moto.cloudwatch.models import CloudWatchBackend
 from moto.cloudwatch.responses import CloudWatchResponse
 from moto.core.exceptions import JsonRESTError
@@ -46,6 +47,7 @@ from ecslab.behaviour import (
     asg,
     autoscaling,
     aws_errors,
+    cloudformation_replacement,
     cluster_settings,
     execute_command,
     express_mode,
@@ -99,6 +101,20 @@ def _update_service(backend: Any, params: dict[str, Any]) -> dict[str, Any]:
     if external_controller.is_external(service):
         return {"service": external_controller.update_service(service, params)}
     return {"service": api.update_service(backend, params)}
+
+
+def _class_method(function: Callable[..., Any]) -> Callable[[Callable[..., Any]], Any]:
+    """Wrap a classmethod that moto calls on the class with keywords only (CloudFormation's
+    update_from_cloudformation_json): `function(original, **kwargs)`, `original` bound to the class."""
+
+    def make(original: Callable[..., Any]) -> Any:
+        @functools.wraps(original)
+        def method(**kwargs: Any) -> Any:
+            return function(original, **kwargs)
+
+        return method
+
+    return make
 
 
 def _describe_tasks(original: Callable[..., Any]) -> Any:
@@ -315,6 +331,15 @@ PATCHES: tuple[Patch, ...] = (
     Patch(EC2ContainerServiceBackend, "list_account_settings",
           "(self, name: str | None = None, value: str | None = None) -> list[moto.ecs.models.AccountSetting]",
           wrap(account_settings.list_account_settings), "the account's defaults (PutAccountSettingDefault)"),
+    *(Patch(model, "update_from_cloudformation_json",
+            f"(original_resource: Any, new_resource_name: str, cloudformation_json: Any, account_id: str, "
+            f"region_name: str) -> '{model.__name__}'", _class_method(replace_in_stack),
+            "UpdateStack replaced it by deleting the old one first (ClusterContainsServicesException) or not at all")
+      for model, replace_in_stack in ((ecs_models.Cluster, cloudformation_replacement.update_cluster),
+                                      (ecs_models.Service, cloudformation_replacement.update_service))),
+    Patch(ResourceMap, "update",
+          "(self, template: dict[str, typing.Any], parameters: dict[str, typing.Any] | None = None) -> None",
+          wrap(cloudformation_replacement.cleanup), "the replaced ECS services and clusters deleted after the update"),
     Patch(EC2ContainerServiceBackend, "list_services",
           "(self, cluster_str: str, scheduling_strategy: str | None = None, launch_type: str | None = None) "
           "-> list[str]",
