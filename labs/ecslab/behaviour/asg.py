@@ -19,7 +19,14 @@ def replace_terminated(world: World) -> None:
             continue
         group.instance_states = [s for s in group.instance_states if s not in gone]
         if len(group.instance_states) < (group.desired_capacity or 0):
-            world.autoscaling.set_desired_capacity(group.name, group.desired_capacity)
+            set_capacity(world, group, group.desired_capacity)
+
+
+def set_capacity(world: World, group: Any, desired: int) -> None:
+    """The simulation sets a group's desired capacity (its instances launch or terminate now); the world-level parts
+    of the next step notice them (simulation_pass.world_parts_due)."""
+    world.autoscaling.set_desired_capacity(group.name, desired)
+    world.sim.fleet_changed = True
 
 
 def launch_instances(original: Any, group: Any, count_needed: int, propagated_tags: dict[str, str]) -> None:

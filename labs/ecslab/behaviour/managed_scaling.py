@@ -11,7 +11,7 @@ import math
 from collections.abc import Iterable
 from typing import Any
 
-from ecslab.behaviour import placement, state, tasks
+from ecslab.behaviour import asg, placement, state, tasks
 from ecslab.behaviour.state import ProviderSim
 from ecslab.behaviour.world import World
 
@@ -174,7 +174,7 @@ def scale(world: World, at: float, waiting_in: Iterable[str] | None = None,
         wait = SCALE_OUT_AFTER if wanted > current else SCALE_IN_AFTER
         warmup = float(scaling.get("instanceWarmupPeriod") or 300)
         if at - record.wanted_since >= wait and (wanted < current or at - record.last_change_at >= warmup):
-            world.autoscaling.set_desired_capacity(group.name, wanted)
+            asg.set_capacity(world, group, wanted)
             record.wanted, record.last_change_at = None, at
 
 

@@ -166,7 +166,7 @@ def reconcile_world(world: World, now: float) -> None:
                 record.cluster_due[name] = due
 
     def step(names: set[str], when: float, every_provider: bool = False) -> None:
-        converge(world, when, names, every_provider)
+        converge(world, when, names, every_provider, world_parts=world_parts_due(world, every_provider))
         names |= state.touched & every  # what the world-level parts changed in other clusters
         looked.update(names)
         refresh_due(names | (state.touched & every), when)
@@ -213,14 +213,25 @@ def reconcile_world(world: World, now: float) -> None:
     record.next_due = min(upcoming) if upcoming else None
 
 
-def converge(world: World, at: float, clusters: set[str] | None = None, every_provider: bool = False) -> None:
-    """World-level parts, then the services of `clusters` (None: every cluster) and of the clusters the world-level
-    parts changed; managed scaling decides for the providers of those clusters (`every_provider`: for all, as when a
-    world-level event is due: a decision's wait may have ended)."""
-    scheduled_actions.run_due(world, at)
-    spot.terminate_due(world, at)
-    agent.sync(world, at)
-    asg.replace_terminated(world)
+def world_parts_due(world: World, world_event: bool) -> bool:
+    """The world-level parts (scheduled actions, Spot, the agents, the Auto Scaling groups' replacements) have
+    something to do only at a world-level event, after a call wrote anything, or after the simulation changed a
+    group's capacity (asg.set_capacity): otherwise the instances are as they last left them. In a class this keeps
+    a step of one student's cluster from walking every student's instances."""
+    return world_event or world.sim.fleet_changed or world.sim.world_parts_writes != _writes
+
+
+def converge(world: World, at: float, clusters: set[str] | None = None, every_provider: bool = False,
+             world_parts: bool = True) -> None:
+    """World-level parts (when `world_parts`), then the services of `clusters` (None: every cluster) and of the
+    clusters the world-level parts changed; managed scaling decides for the providers of those clusters
+    (`every_provider`: for all, as when a world-level event is due: a decision's wait may have ended)."""
+    if world_parts:
+        world.sim.world_parts_writes, world.sim.fleet_changed = _writes, False
+        scheduled_actions.run_due(world, at)
+        spot.terminate_due(world, at)
+        agent.sync(world, at)
+        asg.replace_terminated(world)
     if clusters is None:
         clusters = all_clusters(world)
     clusters |= state.touched & all_clusters(world)  # instances registered, tasks placed just now

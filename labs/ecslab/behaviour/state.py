@@ -113,6 +113,8 @@ class WorldSim:
     waiting: set[str] = field(default_factory=set)  # clusters with tasks waiting for capacity (managed_scaling)
     network_writes_seen: int = -1  # state.outside_writes when the target verdicts were last kept
     verdicts: dict[tuple, tuple] = field(default_factory=dict)  # load balancer health, kept (loadbalancing)
+    world_parts_writes: int = -1  # simulation_pass._writes when the world-level parts last ran
+    fleet_changed: bool = True  # the simulation changed an Auto Scaling group's capacity since they last ran
 
 
 def get(obj: Any) -> Any:

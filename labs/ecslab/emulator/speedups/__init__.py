@@ -62,6 +62,8 @@ SPEEDUPS: tuple[Speedup, ...] = (
             "ec2_tags", "moto"),
     Speedup("request_routing", "moto listing its package folder, a response class's methods and every partition's "
             "IAM on every call", "request_routing", "moto"),
+    Speedup("metric_index", "moto's scan of every CloudWatch datapoint of the region for each "
+            "get_metric_statistics", "metric_index", "moto"),
     Speedup("task_status", "moto's Task.last_status property (a state-manager lookup per read)", "task_status",
             "moto"),
 )
