@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import urllib.error
 import urllib.request
 
 import boto3
+import pytest
 
 
 def post(url: str, payload: dict) -> dict:
@@ -18,6 +20,20 @@ def test_clock_reports_scale_and_moves_forward(sim):
     assert now["escala"] == 200.0
     later = post(f"{sim.url}/ecslab/relogio", {"avancar": 1000})["agora"]
     assert later - now["agora"] >= 1000
+
+
+def test_an_infinite_move_of_the_clock_is_refused_and_the_emulator_goes_on(sim):
+    before = json.loads(urllib.request.urlopen(f"{sim.url}/ecslab/relogio", timeout=30).read())["agora"]
+    for value in ("Infinity", "NaN", "1e300"):
+        request = urllib.request.Request(f"{sim.url}/ecslab/relogio", data=f'{{"avancar": {value}}}'.encode(),
+                                         method="POST")
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request, timeout=30)
+        assert refused.value.code == 400
+        assert "informe um número de segundos" in json.loads(refused.value.read())["erro"]
+    after = json.loads(urllib.request.urlopen(f"{sim.url}/ecslab/relogio", timeout=30).read())["agora"]
+    assert before <= after < before + 3600
+    assert sim.ecs.create_cluster(clusterName="depois")["cluster"]["status"] == "ACTIVE"
 
 
 def test_partial_reset_keeps_iam_and_clears_the_rest(sim):

@@ -2,20 +2,44 @@
 
 from __future__ import annotations
 
+import math
 import time
 
 import pytest
 
 from ecslab.behaviour import capacity, validation
-from ecslab.behaviour.clock import DEFAULT_SCALE, Clock, scale_from_env
+from ecslab.behaviour.clock import (
+    DEFAULT_SCALE,
+    MAX_ADVANCE,
+    Clock,
+    InvalidClockInput,
+    scale_from_env,
+    scale_problem,
+)
 
 
 def test_scale_from_env(monkeypatch):
     monkeypatch.delenv("ECSLAB_ESCALA_TEMPO", raising=False)
     assert scale_from_env() == DEFAULT_SCALE == 20.0
-    for raw, expected in (("50", 50.0), ("2,5", 2.5), ("0", DEFAULT_SCALE), ("rápido", DEFAULT_SCALE)):
+    for raw, expected in (("50", 50.0), ("2,5", 2.5), (" 200 ", 200.0)):
         monkeypatch.setenv("ECSLAB_ESCALA_TEMPO", raw)
-        assert scale_from_env() == expected
+        assert scale_problem(raw) is None and scale_from_env() == expected
+
+
+@pytest.mark.parametrize("raw", ["0", "-5", "rápido", "inf", "nan", "1e9"])
+def test_an_unusable_scale_is_explained_in_portuguese(raw):
+    problem = scale_problem(raw)
+    assert problem is not None and f"ECSLAB_ESCALA_TEMPO={raw!r} não é uma escala de tempo válida" in problem
+    assert "maior que 0" in problem
+
+
+@pytest.mark.parametrize("seconds", [math.inf, -math.inf, math.nan, "10", None, True, MAX_ADVANCE + 1])
+def test_the_clock_takes_only_finite_bounded_moves(seconds):
+    clock = Clock(scale=1)
+    with pytest.raises(InvalidClockInput, match="informe um número de segundos"):
+        clock.advance(seconds)
+    assert math.isfinite(clock.now()) and clock.now() < 60
+    assert clock.advance(MAX_ADVANCE) >= MAX_ADVANCE
 
 
 def test_clock_runs_scaled_and_only_forward():

@@ -78,6 +78,16 @@ def test_cli_reports_port_conflict_without_traceback(fake_localstack, cli_env):
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize("scale", ["inf", "0", "-5", "abc"])
+def test_an_unusable_time_scale_is_refused_before_the_emulator_starts(state_dir, cli_env, scale):
+    port = free_port()
+    result = run_cli("emulador", "iniciar", env={**cli_env, "ECSLAB_PORTA": str(port), "ECSLAB_ESCALA_TEMPO": scale})
+    assert result.returncode != 0
+    assert f"ECSLAB_ESCALA_TEMPO={scale!r} não é uma escala de tempo válida" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert emulador.probe(port).estado == "livre"
+
+
 def test_stop_and_restart_on_own_port(state_dir, cli_env):
     port = free_port()
     env = {**cli_env, "ECSLAB_PORTA": str(port)}

@@ -23,6 +23,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 import psutil
 
 from ecslab import identity
+from ecslab.behaviour.clock import SCALE_ENV, scale_problem
 from ecslab.config import state_dir
 from ecslab.endpoints import CLASS_PATH, SERVICE_ID, STATUS_PATH
 from ecslab.errors import ErroLab
@@ -222,6 +223,9 @@ def start(port: int, region: str = "us-east-1", timeout: float = START_TIMEOUT,
         return found.info or {}
     if found.estado == "outro":
         raise _occupied_error(port, found.descricao)
+    problem = scale_problem(os.environ.get(SCALE_ENV))
+    if problem:
+        raise ErroLab(problem, dica=f"Exemplo: `export {SCALE_ENV}=20`; depois rode de novo.")
     check_snapshot(port)
     _tell_if_it_died(port)
     log = log_file(port)

@@ -6,6 +6,7 @@ asks the clock what time it is and brings the world up to that moment. Tests may
 
 from __future__ import annotations
 
+import math
 import os
 import time
 from datetime import UTC, datetime, timedelta
@@ -15,15 +16,47 @@ SCALE_ENV = "ECSLAB_ESCALA_TEMPO"
 DEFAULT_SCALE = 20.0
 
 
-def scale_from_env() -> float:
-    raw = os.environ.get(SCALE_ENV, "").strip().replace(",", ".")
-    if not raw:
-        return DEFAULT_SCALE
+MAX_SCALE = 10_000.0  # beyond this a Fargate task would start and stop between two calls
+MAX_ADVANCE = 7 * 86_400.0  # one move of the clock: a week of simulated time, a finite number
+
+
+class InvalidClockInput(ValueError):
+    """A time scale or a move of the clock that is not a finite number in its range; the message is pt-BR."""
+
+
+def scale_problem(raw: str | None) -> str | None:
+    """Why ECSLAB_ESCALA_TEMPO cannot be used (pt-BR, with what to do), or None when it is fine (or unset)."""
+    text = (raw or "").strip().replace(",", ".")
+    if not text:
+        return None
     try:
-        value = float(raw)
+        value = float(text)
     except ValueError:
+        value = math.nan
+    if math.isfinite(value) and 0 < value <= MAX_SCALE:
+        return None
+    return (f"{SCALE_ENV}={raw!r} não é uma escala de tempo válida. Use um número maior que 0 e até "
+            f"{MAX_SCALE:.0f} (o padrão é {DEFAULT_SCALE:.0f}: o tempo simulado corre {DEFAULT_SCALE:.0f} vezes "
+            f"mais rápido), ou apague a variável.")
+
+
+def scale_from_env() -> float:
+    """The scale ECSLAB_ESCALA_TEMPO asks for; the default when it is unset. The emulator refuses to start with an
+    invalid one (scale_problem), so here an invalid value cannot reach the clock."""
+    raw = os.environ.get(SCALE_ENV)
+    if not (raw or "").strip() or scale_problem(raw):
         return DEFAULT_SCALE
-    return value if value > 0 else DEFAULT_SCALE
+    return float(raw.strip().replace(",", "."))
+
+
+def checked_advance(seconds: object) -> float:
+    """A move of the clock someone asks for: a finite number of seconds up to MAX_ADVANCE (the clock never goes
+    back: a negative move is none)."""
+    value = seconds if isinstance(seconds, int | float) and not isinstance(seconds, bool) else math.nan
+    if not math.isfinite(value) or value > MAX_ADVANCE:
+        raise InvalidClockInput(f"avancar={seconds!r} não é válido: informe um número de segundos entre 0 e "
+                                f"{MAX_ADVANCE:.0f}.")
+    return max(0.0, float(value))
 
 
 class Clock:
@@ -38,8 +71,9 @@ class Clock:
         return (time.monotonic() - self._wall_start) * self.scale + self._offset
 
     def advance(self, seconds: float) -> float:
-        """Jump forward by `seconds` simulated seconds (never backwards)."""
-        self._offset += max(0.0, float(seconds))
+        """Jump forward by `seconds` simulated seconds (never backwards; InvalidClockInput beyond MAX_ADVANCE or for
+        what is not a finite number, so that the clock stays a finite number)."""
+        self._offset += checked_advance(seconds)
         return self.now()
 
     def to_datetime(self, sim_seconds: float) -> datetime:

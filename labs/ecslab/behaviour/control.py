@@ -9,7 +9,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from ecslab.behaviour.clock import clock
+from ecslab.behaviour.clock import InvalidClockInput, clock
 from ecslab.endpoints import CLOCK_PATH, DECISION_PATH, LOAD_PATH, RESET_PATH, SPOT_PATH
 
 DEFAULT_ACCOUNT = "123456789012"
@@ -124,7 +124,10 @@ def _clock(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[
     if environ.get("REQUEST_METHOD") == "POST":
         from ecslab.behaviour.middleware import safe_reconcile
 
-        clock().advance(float(_json_body(environ).get("avancar", 0)))
+        try:
+            clock().advance(_json_body(environ).get("avancar", 0))
+        except InvalidClockInput as exc:
+            return json_answer(start_response, {"erro": str(exc)}, "400 Bad Request")
         safe_reconcile()
     return json_answer(start_response, {"agora": clock().now(), "escala": clock().scale})
 

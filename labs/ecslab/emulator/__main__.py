@@ -2,7 +2,9 @@
 
 import argparse
 import os
+import sys
 
+from ecslab.behaviour.clock import SCALE_ENV, scale_problem
 from ecslab.config import PORTA_PADRAO, REGIAO_PADRAO
 from ecslab.emulator.server import serve
 
@@ -18,6 +20,9 @@ def main() -> None:
                         help="as portas de todos os processos de um emulador de turma (a primeira distribui os "
                              "alunos); sem isso, um emulador de um processo só")
     args = parser.parse_args()
+    problem = scale_problem(os.environ.get(SCALE_ENV))
+    if problem:  # before listening: an emulator whose clock would be infinite or frozen never starts
+        sys.exit(f"ecslab-emulador: {problem}")
     class_ports = [int(p) for p in args.portas_turma.split(",")] if args.portas_turma else None
     serve(args.porta, region=args.regiao, pid_file=args.arquivo_pid, host=args.endereco, class_ports=class_ports)
 
