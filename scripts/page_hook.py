@@ -1,8 +1,9 @@
 """MkDocs hook (mkdocs.yml `hooks:`): small HTML changes that make pages load faster on a slow network.
 
 - Images in the content get their real width and height (no layout shift while they load) and
-  `decoding="async"`; every image after the first one of a page gets `loading="lazy"`. The first one stays
-  eager, because it is often the largest thing on screen.
+  `decoding="async"`; every image gets `loading="lazy"` except the first one when it comes in the page's opening
+  (before the first level-2 heading): that one is on the first screen and often the largest thing on it. An image
+  further down, loaded eagerly, would only compete with the text and the stylesheets for a slow connection.
 - Code blocks get their number of lines (`style="--code-lines: N"`): docs/stylesheets/extra.css skips the
   styling and layout of the code blocks that are off screen (`content-visibility: auto`) and reserves their height
   from that number, so the page does not jump when they are drawn.
@@ -10,6 +11,9 @@
   the others its script is moved from <head>, where it blocks the first paint, to the end of <body>, right before
   the script that starts the lightbox. Both get the type text/x-after-paint: overrides/main.html runs them after
   the theme's bundle, once the page is painted.
+- Code blocks stay out of the search index (`data-search-exclude`, which Material's search plugin honours): they
+  were a quarter of it, and every page downloads the whole index when it loads. Prose and inline code, where the
+  course names every API call and field, stay searchable.
 - Tables come already wrapped in the theme's scrolling containers, with the class `tabela`. Otherwise the theme's
   bundle wraps each bare <table> itself once the page is shown, taking every table out of the page and putting it
   back, and the browser restyles them all in one long task (on a phone, the largest single delay before a page
@@ -41,7 +45,8 @@ BARE_TABLE = re.compile(r"<table>(.*?)</table>", re.S)
 TABLE_CLASS = "tabela"
 THEME_TABLE_SELECTOR = "table:not([class])"
 THEME_CSS = re.compile(r"main\.[0-9a-f]+\.min\.css$")
-CODE_BLOCK = re.compile(r'(<div class="(?:[^"]*\s)?highlight(?:\s[^"]*)?")(>.*?</code>)', re.S)
+CODE_BLOCK_OPENING = re.compile(r'<div class="(?:[^"]*\s)?highlight(?:\s[^"]*)?"')
+CODE_BLOCK = re.compile(f"({CODE_BLOCK_OPENING.pattern})(>.*?</code>)", re.S)
 
 _sources: dict[str, str] = {}
 _sizes: dict[str, tuple[int, int]] = {}
@@ -66,8 +71,10 @@ def image_size(dest_uri: str) -> tuple[int, int] | None:
 
 
 def sized_images(html: str, page_dest: str) -> str:
-    """Adds width/height, decoding and (after the first image) lazy loading to <img> tags."""
+    """Adds width/height, decoding and lazy loading (but for a first image in the page's opening) to <img> tags."""
     seen = 0
+    opening_ends = html.find("<h2")
+    opening_ends = len(html) if opening_ends < 0 else opening_ends
 
     def rewrite(match: re.Match) -> str:
         nonlocal seen
@@ -83,7 +90,7 @@ def sized_images(html: str, page_dest: str) -> str:
             extra.append(f'width="{size[0]}" height="{size[1]}"')
         if "decoding=" not in tag:
             extra.append('decoding="async"')
-        if seen > 1 and "loading=" not in tag:
+        if (seen > 1 or match.start() > opening_ends) and "loading=" not in tag:
             extra.append('loading="lazy"')
         if not extra:
             return tag
@@ -106,6 +113,11 @@ def counted_code_lines(html: str) -> str:
     return CODE_BLOCK.sub(rewrite, html)
 
 
+def code_blocks_out_of_search(html: str) -> str:
+    """Marks each highlighted code block so that Material's search plugin leaves it out of the index."""
+    return CODE_BLOCK_OPENING.sub(r"\g<0> data-search-exclude", html)
+
+
 def wrapped_tables(html: str) -> str:
     """Bare tables in the markup the theme's bundle would build for them (renderTable in its JavaScript)."""
     return BARE_TABLE.sub(
@@ -114,7 +126,7 @@ def wrapped_tables(html: str) -> str:
 
 
 def on_page_content(html, page, config, files):
-    return wrapped_tables(counted_code_lines(sized_images(html, page.file.dest_uri)))
+    return wrapped_tables(code_blocks_out_of_search(counted_code_lines(sized_images(html, page.file.dest_uri))))
 
 
 def on_post_build(config):

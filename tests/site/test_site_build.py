@@ -1,5 +1,6 @@
 """The strict build passes with zero warnings and gives the interface in pt-BR, offline."""
 
+import json
 import re
 from pathlib import Path
 
@@ -49,3 +50,15 @@ def test_tables_come_wrapped_and_keep_the_theme_style(built_site):
         assert "<table>" not in html.read_text(encoding="utf-8"), html
     css = next((built_site.path / "assets" / "stylesheets").glob("main.*.min.css")).read_text(encoding="utf-8")
     assert "table:not([class])" not in css and css.count("table:is(:not([class]),.tabela)") >= 10
+
+
+def test_code_blocks_stay_out_of_the_search_index(built_site):
+    """scripts/page_hook.py marks code blocks data-search-exclude: every page downloads the whole index, and code
+    was a quarter of it. The prose (and inline code) stays searchable; the blocks stay on the pages."""
+    index = json.loads((built_site.path / "search" / "search_index.json").read_text(encoding="utf-8"))
+    texts = {entry["location"]: entry["text"] for entry in index["docs"]}
+    assert not [location for location, text in texts.items() if "<pre>" in text]
+    assert any("<code>create_service</code>" in text for text in texts.values()), "o código dentro do texto sumiu"
+    assert any("CannotPullContainerError" in text for text in texts.values())
+    page = built_site.page("conceitos/").read_text(encoding="utf-8")
+    assert 'highlight" data-search-exclude' in page and "register_task_definition" in page
