@@ -132,7 +132,8 @@ def test_describe_service_deployments_and_revisions(sim):
     assert (old["serviceRevisionArn"], old["taskDefinition"]) == (first_revision, revision1)
     assert (new["serviceRevisionArn"], new["taskDefinition"]) == (second_revision, revision2)
     assert new["serviceArn"] == created["serviceArn"] and new["clusterArn"] == created["clusterArn"]
-    assert new["launchType"] == "FARGATE" and new["platformVersion"] == "LATEST"
+    # the resolved version, as in the describe-service-revisions example of the AWS CLI Command Reference
+    assert new["launchType"] == "FARGATE" and new["platformVersion"] == "1.4.0"
     assert new["networkConfiguration"]["awsvpcConfiguration"]["subnets"] == [s["SubnetId"] for s in net["subnets"]]
     assert new["containerImages"] == [{"containerName": "web", "image": "nginx:1.28"}]
     assert old["containerImages"] == [{"containerName": "web", "image": "nginx:1.27"}]

@@ -21,7 +21,6 @@ from moto.applicationautoscaling.models import ApplicationAutoscalingBackend, Fa
 from moto.applicationautoscaling.responses import ApplicationAutoScalingResponse
 from moto.autoscaling.models import FakeAutoScalingGroup
 from moto.autoscaling.responses import AutoScalingResponse
-from moto.cloudformation.parsing import ResourceMap
 from moto.cloudwatch.models import CloudWatchBackend
 from moto.cloudwatch.responses import CloudWatchResponse
 from moto.core.exceptions import JsonRESTError
@@ -337,9 +336,6 @@ PATCHES: tuple[Patch, ...] = (
             "UpdateStack replaced it by deleting the old one first (ClusterContainsServicesException) or not at all")
       for model, replace_in_stack in ((ecs_models.Cluster, cloudformation_replacement.update_cluster),
                                       (ecs_models.Service, cloudformation_replacement.update_service))),
-    Patch(ResourceMap, "update",
-          "(self, template: dict[str, typing.Any], parameters: dict[str, typing.Any] | None = None) -> None",
-          wrap(cloudformation_replacement.cleanup), "the replaced ECS services and clusters deleted after the update"),
     Patch(EC2ContainerServiceBackend, "list_services",
           "(self, cluster_str: str, scheduling_strategy: str | None = None, launch_type: str | None = None) "
           "-> list[str]",
