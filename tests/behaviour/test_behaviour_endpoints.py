@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 import urllib.error
 import urllib.request
 
@@ -34,6 +35,16 @@ def test_an_infinite_move_of_the_clock_is_refused_and_the_emulator_goes_on(sim):
     after = json.loads(urllib.request.urlopen(f"{sim.url}/ecslab/relogio", timeout=30).read())["agora"]
     assert before <= after < before + 3600
     assert sim.ecs.create_cluster(clusterName="depois")["cluster"]["status"] == "ACTIVE"
+
+
+def test_a_paused_clock_stands_still_and_moves_only_when_advanced(sim):
+    with sim.paused():
+        stopped = sim.advance(0)
+        time.sleep(0.1)  # 20 simulated seconds at this scale, were the clock running
+        assert sim.advance(0) == stopped
+        assert sim.advance(30) == stopped + 30
+    time.sleep(0.1)
+    assert sim.advance(0) > stopped + 30
 
 
 def test_partial_reset_keeps_iam_and_clears_the_rest(sim):

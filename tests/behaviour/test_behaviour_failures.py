@@ -103,15 +103,17 @@ def test_a_nat_gateway_that_is_not_yet_available_is_no_route(lab):
     sim = lab
     net = sim.network()
     subnet, table = private_subnet(sim, net)
-    nat = nat_gateway(sim, net)
-    assert sim.ec2.describe_nat_gateways(NatGatewayIds=[nat])["NatGateways"][0]["State"] == "pending"
-    sim.ec2.create_route(RouteTableId=table, DestinationCidrBlock="0.0.0.0/0", NatGatewayId=nat)
     sim.fargate_task_definition()
     network = {"awsvpcConfiguration": {"subnets": [subnet]}}
-    sim.ecs.run_task(cluster="lab", taskDefinition="web", launchType="FARGATE", networkConfiguration=network)
-    sim.advance(25)  # the task leaves PENDING before the gateway is available
-    failed = sim.wait(lambda: [t for t in stopped(sim) if t["lastStatus"] == "STOPPED"])
-    assert failed[0]["stopCode"] == "TaskFailedToStart"
+    with sim.paused():  # the gateway's 60 simulated seconds are 0.3 s of a busy machine at this scale
+        nat = nat_gateway(sim, net)
+        assert sim.ec2.describe_nat_gateways(NatGatewayIds=[nat])["NatGateways"][0]["State"] == "pending"
+        sim.ec2.create_route(RouteTableId=table, DestinationCidrBlock="0.0.0.0/0", NatGatewayId=nat)
+        sim.ecs.run_task(cluster="lab", taskDefinition="web", launchType="FARGATE", networkConfiguration=network)
+        sim.advance(25)  # the task leaves PENDING before the gateway is available
+        assert sim.ec2.describe_nat_gateways(NatGatewayIds=[nat])["NatGateways"][0]["State"] == "pending"
+        failed = sim.wait(lambda: sim.advance(1) and [t for t in stopped(sim) if t["lastStatus"] == "STOPPED"])
+        assert failed[0]["stopCode"] == "TaskFailedToStart"
     sim.advance(60)
     assert sim.ec2.describe_nat_gateways(NatGatewayIds=[nat])["NatGateways"][0]["State"] == "available"
 

@@ -65,10 +65,23 @@ class Clock:
         self._wall_start = time.monotonic()
         self._epoch = datetime.now(UTC)
         self._offset = 0.0
+        self.paused = False
 
     def now(self) -> float:
         """Simulated seconds since the clock started."""
+        if self.paused:
+            return self._offset
         return (time.monotonic() - self._wall_start) * self.scale + self._offset
+
+    def pause(self) -> None:
+        """Stop the simulated time where it is (it still moves with `advance`): a class's break, or a test that
+        must not depend on how fast the machine answers."""
+        if not self.paused:
+            self._offset, self.paused = self.now(), True
+
+    def resume(self) -> None:
+        if self.paused:
+            self._wall_start, self.paused = time.monotonic(), False
 
     def advance(self, seconds: float) -> float:
         """Jump forward by `seconds` simulated seconds (never backwards; InvalidClockInput beyond MAX_ADVANCE or for

@@ -120,16 +120,24 @@ def _reset(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[
 
 
 def _clock(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
-    """GET: the simulated time. POST {"avancar": seconds}: move the clock forward, then reconcile."""
+    """GET: the simulated time. POST {"avancar": seconds}: move the clock forward, then reconcile;
+    {"pausar": true|false}: stop the simulated time where it is, or let it run again."""
     if environ.get("REQUEST_METHOD") == "POST":
         from ecslab.behaviour.middleware import safe_reconcile
 
+        payload = _json_body(environ)
         try:
-            clock().advance(_json_body(environ).get("avancar", 0))
+            clock().advance(payload.get("avancar", 0))
         except InvalidClockInput as exc:
             return json_answer(start_response, {"erro": str(exc)}, "400 Bad Request")
+        if isinstance(payload.get("pausar"), bool):
+            safe_reconcile()  # the world up to the moment it stops (or to the moment it runs again)
+            if payload["pausar"]:
+                clock().pause()
+            else:
+                clock().resume()
         safe_reconcile()
-    return json_answer(start_response, {"agora": clock().now(), "escala": clock().scale})
+    return json_answer(start_response, {"agora": clock().now(), "escala": clock().scale, "pausado": clock().paused})
 
 
 ENDPOINTS: dict[str, Endpoint] = {
