@@ -19,6 +19,9 @@ from ecslab.endpoints import AUDIT_PATH, CLOCK_PATH, DECISION_PATH, LOAD_PATH, S
 from ecslab.errors import BackendFora, ErroLab
 
 CONNECTION_ERRORS = (EndpointConnectionError, ConnectionClosedError)
+# A call to the emulator's own endpoints waits as long as boto3 waits for an AWS answer (botocore's read_timeout):
+# on a class emulator busy with thirty students it may queue behind other calls; a stopped emulator fails at once.
+ENDPOINT_TIMEOUT = 60.0
 
 if TYPE_CHECKING:
     from ecslab.config import Config
@@ -129,7 +132,7 @@ class Emulador(Backend):
         return self.config.porta
 
     def _call(self, s: Sessao, path: str, payload: dict[str, Any] | None = None,
-              timeout: float = 10.0) -> tuple[int, dict[str, Any]]:
+              timeout: float = ENDPOINT_TIMEOUT) -> tuple[int, dict[str, Any]]:
         return emulador.call_endpoint(s.endpoint_url or "", path, payload, timeout, access_key=s.access_key)
 
     def pass_time(self, s: Sessao, seconds: float) -> None:
@@ -145,7 +148,7 @@ class Emulador(Backend):
         time.sleep(seconds / scale)
 
     def advance_clock(self, s: Sessao, seconds: float) -> None:
-        status, body = self._call(s, CLOCK_PATH, {"avancar": float(seconds)}, timeout=30.0)
+        status, body = self._call(s, CLOCK_PATH, {"avancar": float(seconds)})
         if status != 200:
             raise _unanswered("o avanço do relógio", status, body)
 
