@@ -1,9 +1,8 @@
 """MkDocs hook (mkdocs.yml `hooks:`): small HTML changes that make pages load faster on a slow network.
 
 - Images in the content get their real width and height (no layout shift while they load) and
-  `decoding="async"`; every image gets `loading="lazy"` except the first one when it comes in the page's opening
-  (before the first level-2 heading): that one is on the first screen and often the largest thing on it. An image
-  further down, loaded eagerly, would only compete with the text and the stylesheets for a slow connection.
+  `decoding="async"`; every image after the first one of a page gets `loading="lazy"`. The first one stays
+  eager, because it is often the largest thing on screen.
 - Code blocks get their number of lines (`style="--code-lines: N"`): docs/stylesheets/extra.css skips the
   styling and layout of the code blocks that are off screen (`content-visibility: auto`) and reserves their height
   from that number, so the page does not jump when they are drawn.
@@ -71,10 +70,8 @@ def image_size(dest_uri: str) -> tuple[int, int] | None:
 
 
 def sized_images(html: str, page_dest: str) -> str:
-    """Adds width/height, decoding and lazy loading (but for a first image in the page's opening) to <img> tags."""
+    """Adds width/height, decoding and (after the first image) lazy loading to <img> tags."""
     seen = 0
-    opening_ends = html.find("<h2")
-    opening_ends = len(html) if opening_ends < 0 else opening_ends
 
     def rewrite(match: re.Match) -> str:
         nonlocal seen
@@ -90,7 +87,7 @@ def sized_images(html: str, page_dest: str) -> str:
             extra.append(f'width="{size[0]}" height="{size[1]}"')
         if "decoding=" not in tag:
             extra.append('decoding="async"')
-        if (seen > 1 or match.start() > opening_ends) and "loading=" not in tag:
+        if seen > 1 and "loading=" not in tag:
             extra.append('loading="lazy"')
         if not extra:
             return tag

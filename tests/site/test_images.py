@@ -30,24 +30,15 @@ def test_every_image_has_portuguese_alt_text(built_site):
     assert problems == [], "imagens sem texto alternativo em português"
 
 
-def content_images(built_site, url: str) -> list[dict[str, str]]:
-    return [dict(ATTRIBUTE.findall(tag)) for tag in IMG.findall(built_site.page(url).read_text(encoding="utf-8"))]
-
-
-def test_content_images_have_size_and_only_one_in_the_opening_loads_eagerly(built_site):
-    """A diagram right under the title (Fargate) is on the first screen and loads at once; the diagrams of EC2,
-    Fargate ou Spot and a lab's plots come after a heading, further down, and wait until the reader gets near."""
-    tags = content_images(built_site, "escolha/ec2-fargate-spot/")
+def test_content_images_have_size_and_only_the_first_loads_eagerly(built_site):
+    page = built_site.page("escolha/ec2-fargate-spot/").read_text(encoding="utf-8")
+    tags = [dict(ATTRIBUTE.findall(tag)) for tag in IMG.findall(page)]
     assert len(tags) >= 2
     for tag in tags:
         assert int(tag["width"]) >= 800 and int(tag["height"]) > 0, tag["src"]
         assert tag["decoding"] == "async"
-    assert all(tag.get("loading") == "lazy" for tag in tags), "as imagens depois de um título de seção são lazy"
-    opening, *rest = content_images(built_site, "conceitos/fargate/")
-    assert "loading" not in opening, "a imagem da abertura costuma ser o maior elemento da tela: não deve ser lazy"
-    assert all(tag.get("loading") == "lazy" for tag in rest)
-    plots = content_images(built_site, "laboratorios/01-rede/")
-    assert plots and all(tag.get("loading") == "lazy" for tag in plots)
+    assert "loading" not in tags[0], "a primeira imagem costuma ser o maior elemento da tela: não deve ser lazy"
+    assert all(tag.get("loading") == "lazy" for tag in tags[1:])
 
 
 def test_lightbox_script_does_not_block_the_first_paint(built_site):
