@@ -182,7 +182,7 @@ def _settings(params: dict[str, Any], base: dict[str, Any] | None = None) -> dic
 
 def create_express_gateway_service(backend: Any, params: dict[str, Any]) -> dict[str, Any]:
     primary = params.get("primaryContainer") or {}
-    if not primary.get("image") or not params.get("infrastructureRoleArn") or not params.get("executionRoleArn"):
+    if not primary.get("image") or not params.get("infrastructureRoleArn"):  # the API model's required members
         raise aws_errors.InvalidParameter(ECS_INVALID[1])
     world = World(backend)
     cluster = _cluster(backend, params.get("cluster"))
