@@ -7,6 +7,7 @@ from typing import Any
 
 from moto.elbv2 import elbv2_backends
 
+from ecslab import naming
 from ecslab.behaviour import failures, messages, state, tasks, views
 from ecslab.behaviour.clock import clock
 from ecslab.behaviour.events import post_event
@@ -14,6 +15,7 @@ from ecslab.behaviour.rules import target_health
 from ecslab.behaviour.world import World, world_of
 
 DEFAULT_DEREGISTRATION_DELAY = 300
+MAX_KEPT_VERDICTS = 20_000  # a class's live targets are a few hundred
 
 
 def _elbv2(task: Any) -> Any:
@@ -106,19 +108,23 @@ def _owner(world: World, group_arn: str, target_id: str) -> Any:
 
 def _verdict(world: World, elbv2: Any, group: Any, task: Any, target: dict[str, Any]) -> tuple:
     """(health check, outcome) of one target. Its inputs (the task's ports and security groups, the group's check,
-    the network's rules) change only through a call outside ECS, so a verdict is kept until the next such call."""
+    the network's rules) change only through a call outside ECS, so a verdict is kept until the next such call that
+    may concern the task's owner (state.outside_writes_seen_by: on a class emulator, one student's calls leave the
+    other students' verdicts alone)."""
     record = world.sim
-    if record.network_writes_seen != state.outside_writes:
-        record.verdicts.clear()
+    if record.network_writes_seen != state.outside_writes or len(record.verdicts) > MAX_KEPT_VERDICTS:
+        record.verdicts.clear()  # everyone's may have changed; this also forgets the verdicts of tasks long gone
         record.network_writes_seen = state.outside_writes
+    owned = naming.owner(task.cluster_name)
+    seen = state.outside_writes_seen_by(owned[0] if owned else None)
     key = (task.task_arn, group.arn, str(target.get("Id")), target.get("Port"))
     kept = record.verdicts.get(key)
-    if kept is None:
+    if kept is None or kept[0] != seen:
         port = int(target.get("Port") or group.port or 80)
         check = views.health_check(group, port)
-        kept = record.verdicts[key] = (check, target_health.outcome(
-            check, failures.target_view(world, elbv2, group, task, target)))
-    return kept
+        kept = record.verdicts[key] = (seen, (check, target_health.outcome(
+            check, failures.target_view(world, elbv2, group, task, target))))
+    return kept[1]
 
 
 def health_for(original: Any, group: Any, target: dict[str, Any], ec2_backend: Any) -> Any:

@@ -64,7 +64,7 @@ def wrap(app: Callable[..., Iterable[bytes]], lock: threading.RLock | None = Non
                 return [body]
             finally:
                 if not quiet:
-                    note_write(environ)
+                    note_write(environ, writer=_student(environ) if guard is not None else None)
 
     return middleware
 
@@ -78,14 +78,26 @@ def safe_reconcile() -> None:
         traceback.print_exc(file=sys.stderr)
 
 
-def note_write(environ: dict[str, Any] | None = None) -> None:
+def _student(environ: dict[str, Any]) -> str | None:
+    """The student who signed the call (ecslab.identity), None for anyone else."""
+    from ecslab.identity import STUDENT, identity_in
+
+    who = identity_in(environ.get("HTTP_AUTHORIZATION"))
+    return who.name if who.kind == STUDENT else None
+
+
+def note_write(environ: dict[str, Any] | None = None, writer: str | None = None) -> None:
     """The call may have changed the world: of one ECS cluster when it names one (see request_kinds.ecs_cluster),
-    else of any; `environ` None: a change of the emulator's own (a Spot interruption)."""
+    else of any; `environ` None: a change of the emulator's own (a Spot interruption). `writer`: the student who made
+    it on a class emulator, where the ownership guard kept it to that student's resources."""
     from ecslab.behaviour import installed
 
     if installed():
         from ecslab.behaviour import simulation_pass
 
         cluster = environ.get("ecslab.cluster") if environ is not None else None
-        outside = environ is None or request_kinds.signing_service(environ) != "ecs"
-        simulation_pass.note_write(cluster, outside_ecs=outside)
+        # the emulator's own endpoints move the clock or the load, never a network (a Spot interruption notes its
+        # change itself, with environ None)
+        outside = environ is None or (request_kinds.signing_service(environ) != "ecs"
+                                      and control.endpoint_for(environ) is None)
+        simulation_pass.note_write(cluster, outside_ecs=outside, writer=writer)

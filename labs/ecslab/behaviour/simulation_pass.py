@@ -51,9 +51,10 @@ _unscoped_at = 0  # _writes at the last write that may concern any cluster
 _cluster_written: dict[str, int] = {}  # cluster name -> _writes at the last write that named it
 
 
-def note_write(cluster: str | None = None, outside_ecs: bool = True) -> None:
+def note_write(cluster: str | None = None, outside_ecs: bool = True, writer: str | None = None) -> None:
     """A call may have changed some world: the next pass is not skipped. `cluster`: the one ECS cluster the call
-    named (None: it may concern any); `outside_ecs`: it may have changed a network or a load balancer."""
+    named (None: it may concern any); `outside_ecs`: it may have changed a network or a load balancer; `writer`: the
+    student who made it on a class emulator (None: anyone else), see state.note_outside_write."""
     global _writes, _unscoped_at
     _writes += 1
     if cluster is None:
@@ -61,7 +62,7 @@ def note_write(cluster: str | None = None, outside_ecs: bool = True) -> None:
     else:
         _cluster_written[cluster] = _writes
     if outside_ecs:
-        state.outside_writes += 1
+        state.note_outside_write(writer)
 
 
 def reconcile() -> None:

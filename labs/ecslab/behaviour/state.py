@@ -14,8 +14,24 @@ TIMERS = frozenset({"next_at", "health_due", "healthy_at", "protected_until"})
 # accounts or regions makes both look, which costs time, never correctness.
 touched: set[str] = set()
 # Calls that may have changed something outside ECS (a network, a security group, a load balancer): the load
-# balancer health verdicts kept by loadbalancing are judged again after one.
+# balancer health verdicts kept by loadbalancing are judged again after one. A student's call on a class emulator
+# counts only for that student (`outside_writes_by`): the ownership guard lets it change nothing of another's; any
+# other call (the instructor's, a student's own emulator's, the simulation's) counts for everyone.
 outside_writes = 0
+outside_writes_by: dict[str, int] = {}
+
+
+def note_outside_write(writer: str | None) -> None:
+    global outside_writes
+    if writer is None:
+        outside_writes += 1
+    else:
+        outside_writes_by[writer] = outside_writes_by.get(writer, 0) + 1
+
+
+def outside_writes_seen_by(owner: str | None) -> tuple[int, int]:
+    """What a verdict about `owner`'s resources was judged after: the writes of everyone and of `owner`."""
+    return outside_writes, outside_writes_by.get(owner, 0) if owner else 0
 
 
 def touch(cluster: str | None) -> None:

@@ -119,6 +119,7 @@ def capture() -> dict[str, Any]:
             "cluster_written": dict(simulation_pass._cluster_written),
             "touched": set(state.touched),
             "outside_writes": state.outside_writes,
+            "outside_writes_by": dict(state.outside_writes_by),
         },
     }
 
@@ -237,6 +238,8 @@ def apply(payload: dict[str, Any]) -> dict[str, Any]:
     state.touched.clear()
     state.touched.update(sim["touched"])
     state.outside_writes = sim["outside_writes"]
+    state.outside_writes_by.clear()
+    state.outside_writes_by.update(sim.get("outside_writes_by") or {})
     return {"servicos": sorted(saved), "relogio": float(saved_clock["now"])}
 
 
