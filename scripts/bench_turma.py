@@ -706,6 +706,18 @@ class Cpu:
         return None if None in self.emulador_s or not self.emulador_s else sum(self.emulador_s)  # type: ignore[arg-type]
 
 
+def snapshot_figures(cpu: Cpu) -> str:
+    """What each process of the class emulator keeps on disk once the class has built (persistence.Saver): the
+    size of its last snapshot, the time it held the lock to take it, and how many it took."""
+    lines = ["Estado gravado de cada processo, com a turma construída:"]
+    for port, info in zip(cpu.portas, cpu._status(), strict=True):
+        saved = info.get("estado") or {}
+        size, seconds = saved.get("bytes") or 0, saved.get("segundos") or 0.0
+        lines.append(f"  processo da porta {port}:  {size / 1e6:.1f} MB, {1000 * seconds:.0f} ms com a trava "
+                     f"(a última), {saved.get('gravacoes') or 0} gravações")
+    return "\n".join(lines)
+
+
 def print_summary(turma: Turma, medidas: Medidas, wall: float, cross: list[str], unattributed: list[str],
                   board: str, cpu: Cpu | None = None) -> bool:
     alunos = turma.alunos
@@ -856,6 +868,7 @@ def main() -> int:
                     turma.abortar.set()
         built_at = time.monotonic() - t0
         print(f"turma construída em {built_at:.1f} s; quadro do professor e limpeza …", flush=True)
+        print(snapshot_figures(cpu), flush=True)
         try:
             board = class_report(base, names) if not turma.abortar.is_set() else "(interrompido)"
         finally:
