@@ -18,6 +18,8 @@ from ecslab.behaviour.rules import (
     process,
     route_out,
     security_groups,
+    service_quotas,
+    subnet_addresses,
     target_health,
 )
 
@@ -168,3 +170,31 @@ def test_target_health_and_the_matcher():
 ])
 def test_circuit_breaker_threshold(desired, configuration, threshold):
     assert circuit_breaker.threshold(desired, configuration) == threshold
+
+
+# --- ECS's bounds (service_quotas, subnet_addresses) ---------------------------------------------------------------
+
+
+def test_desired_count_within_the_tasks_per_service_quota():
+    assert service_quotas.desired_count_error(0) is None
+    assert service_quotas.desired_count_error(5000) is None
+    assert service_quotas.desired_count_error(5001) == "Desired count exceeds limit."
+    assert service_quotas.desired_count_error(-1) == "Desired count can not be less than 0."
+
+
+def test_the_scheduler_launches_at_most_a_batch_at_a_time():
+    assert service_quotas.launch_batch(3) == 3
+    assert service_quotas.launch_batch(5000) == 50
+    assert service_quotas.LAUNCH_INTERVAL == 6.0  # 500 tasks a minute
+
+
+def test_a_subnet_has_all_but_five_addresses_usable():
+    assert subnet_addresses.usable_count("10.0.1.0/24") == 251
+    assert subnet_addresses.usable_count("10.0.9.0/28") == 11
+    assert subnet_addresses.first_free("10.0.9.0/28", set()) == "10.0.9.4"
+    assert subnet_addresses.first_free("10.0.9.0/28", {"10.0.9.4", "10.0.9.6"}) == "10.0.9.5"
+    assert subnet_addresses.first_free("10.0.9.0/28", {"10.0.9.4"}, above="10.0.9.7") == "10.0.9.8"
+    full = {f"10.0.9.{n}" for n in range(4, 15)}
+    assert subnet_addresses.first_free("10.0.9.0/28", full) is None
+    held_elsewhere = {f"10.0.9.{n}" for n in range(4, 14)} | {"10.0.9.1"}  # one on a reserved address still counts
+    assert subnet_addresses.first_free("10.0.9.0/28", held_elsewhere) is None

@@ -11,7 +11,7 @@ from moto.ecs.models import CapacityProvider
 from ecslab.behaviour import agent, aws_errors, capacity, messages, scheduler, tags, tasks, validation
 from ecslab.behaviour.clock import clock
 from ecslab.behaviour.launch import LaunchRequest, launch
-from ecslab.behaviour.rules import circuit_breaker
+from ecslab.behaviour.rules import circuit_breaker, service_quotas
 from ecslab.behaviour.rules.required_attributes import TaskDefinitionFeatures, required_attributes
 from ecslab.behaviour.world import World
 
@@ -162,10 +162,20 @@ def list_tasks(backend: Any, params: dict[str, Any]) -> list[Any]:
 # --- services ----------------------------------------------------------------------------------------------
 
 
+def checked_desired_count(value: Any) -> int:
+    """desiredCount within ECS's bounds (rules.service_quotas), or InvalidParameterException."""
+    desired = int(value)
+    error = service_quotas.desired_count_error(desired)
+    if error is not None:
+        raise InvalidParameterException(error)
+    return desired
+
+
 def create_service(backend: Any, params: dict[str, Any]) -> Any:
     world = World(backend)
     cluster = active_cluster(backend, params.get("cluster"))
     name = params["serviceName"]
+    desired = checked_desired_count(params.get("desiredCount") or 0)
     check_new_service_name(backend, cluster, name)
     task_definition = backend.describe_task_definition(params["taskDefinition"])
     launch_type = params.get("launchType")
@@ -178,7 +188,6 @@ def create_service(backend: Any, params: dict[str, Any]) -> Any:
     check_launch(world, task_definition, launch_type, strategy, params.get("networkConfiguration"))
     params["networkConfiguration"] = with_default_security_group(world, params.get("networkConfiguration"))
     minimum, maximum = validation.check_deployment_configuration(params.get("deploymentConfiguration"))
-    desired = int(params.get("desiredCount") or 0)
     service = backend.create_service(
         cluster.name,
         name,
@@ -269,6 +278,7 @@ def update_service(backend: Any, params: dict[str, Any]) -> Any:
     service = backend._get_service(cluster.name, params["service"].split("/")[-1])
     if service.status != "ACTIVE":
         raise aws_errors.ServiceNotActive()
+    desired = None if params.get("desiredCount") is None else checked_desired_count(params["desiredCount"])
     record = scheduler.sim(service)
     redeploy = bool(params.get("forceNewDeployment"))
     task_definition = backend.describe_task_definition(params.get("taskDefinition") or service.task_definition)
@@ -295,8 +305,8 @@ def update_service(backend: Any, params: dict[str, Any]) -> Any:
         if "deploymentCircuitBreaker" in params["deploymentConfiguration"]:
             record.circuit_breaker = circuit_breaker_of(params["deploymentConfiguration"])
             service.deployment_configuration["deploymentCircuitBreaker"] = record.circuit_breaker
-    if params.get("desiredCount") is not None:
-        service.desired_count = int(params["desiredCount"])
+    if desired is not None:
+        service.desired_count = desired
     if params.get("loadBalancers") is not None and params["loadBalancers"] != (service.load_balancers or []):
         service.load_balancers = params["loadBalancers"]  # [] takes the service out of its target groups
         redeploy = True

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ecslab.behaviour import capacity, messages, network, placement, tasks
+from ecslab.behaviour import capacity, messages, network, pass_budget, placement, tasks
 from ecslab.behaviour.world import World
 
 
@@ -31,6 +31,15 @@ class LaunchRequest:
 
 
 @dataclass
+class Networks:
+    """For one launch of awsvpc tasks: the group's tasks in each subnet and the subnets' free addresses, counted once
+    and kept up to date as tasks are created."""
+
+    loads: dict[str, int]
+    addresses: network.AddressBook
+
+
+@dataclass
 class LaunchResult:
     tasks: list[Any] = field(default_factory=list)
     failures: list[dict[str, str]] = field(default_factory=list)
@@ -39,12 +48,14 @@ class LaunchResult:
 
 def launch(world: World, request: LaunchRequest, at: float) -> LaunchResult:
     result = LaunchResult()
+    networks = Networks(_subnet_loads(request.existing), network.AddressBook(world.ecs))
     for (launch_type, provider), count in _split(request).items():
         if launch_type == "FARGATE":
             for _ in range(count):
-                result.tasks.append(_fargate_task(world, request, provider, at, result.tasks))
+                result.tasks.append(_fargate_task(world, request, provider, at, networks))
         else:
-            _ec2_tasks(world, request, launch_type, provider, count, at, result)
+            _ec2_tasks(world, request, launch_type, provider, count, at, result, networks)
+    pass_budget.charge(len(result.tasks) * pass_budget.LAUNCH_COST)
     return result
 
 
@@ -64,9 +75,9 @@ def _split(request: LaunchRequest) -> dict[tuple[str, str | None], int]:
     return split
 
 
-def _subnet_loads(request: LaunchRequest, started: list[Any]) -> dict[str, int]:
+def _subnet_loads(existing: list[Any]) -> dict[str, int]:
     loads: dict[str, int] = {}
-    for task in list(request.existing) + started:
+    for task in existing:
         for attachment in task.attachments:
             for detail in attachment["details"]:
                 if detail["name"] == "subnetId":
@@ -74,22 +85,29 @@ def _subnet_loads(request: LaunchRequest, started: list[Any]) -> dict[str, int]:
     return loads
 
 
-def _network_for(world: World, request: LaunchRequest, started: list[Any]) -> dict[str, Any] | None:
+def _network_for(request: LaunchRequest, networks: Networks) -> tuple[dict[str, Any] | None, bool]:
+    """The task's network configuration, its subnet first (the one with the fewest of the group's tasks that still
+    has a free address), and whether an address was free in any of its subnets."""
     if request.task_definition.network_mode != "awsvpc":
-        return None
+        return None, True
     config = dict(request.network_configuration["awsvpcConfiguration"])
     subnets = list(config["subnets"])
-    chosen = network.choose_subnet(subnets, _subnet_loads(request, started))
-    config["subnets"] = [chosen] + [s for s in subnets if s != chosen]
+    chosen = network.choose_subnet(subnets, networks.loads)
+    ordered = [chosen] + [s for s in subnets if s != chosen]
+    with_address = networks.addresses.prepare(ordered)
+    if with_address is not None:
+        ordered = [with_address] + [s for s in ordered if s != with_address]
+    networks.loads[ordered[0]] = networks.loads.get(ordered[0], 0) + 1
+    config["subnets"] = ordered
     config.setdefault("securityGroups", [])
-    network.prepare_ip(world.ecs, chosen)
-    return {"awsvpcConfiguration": config}
+    return {"awsvpcConfiguration": config}, with_address is not None
 
 
 def _create(world: World, request: LaunchRequest, launch_type: str, provider: str | None, at: float,
-            started: list, **extra: Any) -> Any:
+            networks: Networks, **extra: Any) -> Any:
     """One task of the request, with the arguments every launch path shares."""
     need = placement.requirements(request.task_definition)
+    network_configuration, has_address = _network_for(request, networks)
     return tasks.create_task(
         world.ecs,
         request.cluster,
@@ -97,7 +115,8 @@ def _create(world: World, request: LaunchRequest, launch_type: str, provider: st
         at=at,
         launch_type=launch_type,
         capacity_provider_name=provider,
-        network_configuration=_network_for(world, request, started),
+        network_configuration=network_configuration,
+        has_address=has_address,
         group=request.group,
         started_by=request.started_by,
         overrides=request.overrides,
@@ -110,12 +129,12 @@ def _create(world: World, request: LaunchRequest, launch_type: str, provider: st
     )
 
 
-def _fargate_task(world: World, request: LaunchRequest, provider: str | None, at: float, started: list) -> Any:
-    return _create(world, request, "FARGATE", provider, at, started, platform_version=request.platform_version)
+def _fargate_task(world: World, request: LaunchRequest, provider: str | None, at: float, networks: Networks) -> Any:
+    return _create(world, request, "FARGATE", provider, at, networks, platform_version=request.platform_version)
 
 
 def _ec2_tasks(world: World, request: LaunchRequest, launch_type: str, provider: str | None, count: int,
-               at: float, result: LaunchResult) -> None:
+               at: float, result: LaunchResult, networks: Networks) -> None:
     placements, refused = placement.place(
         world.ecs,
         request.cluster.name,
@@ -130,14 +149,14 @@ def _ec2_tasks(world: World, request: LaunchRequest, launch_type: str, provider:
     for spot in placements:
         ci = spot.container_instance
         result.tasks.append(
-            _create(world, request, launch_type, provider, at, result.tasks, container_instance=ci,
+            _create(world, request, launch_type, provider, at, networks, container_instance=ci,
                     host_ports=spot.host_ports, availability_zone=ci.attributes.get("ecs.availability-zone"))
         )
     if len(placements) == count:
         return
     if provider and capacity.managed_scaling_enabled(world.ecs, provider):
         for _ in range(count - len(placements)):  # they wait in PROVISIONING while managed scaling adds instances
-            result.tasks.append(_create(world, request, launch_type, provider, at, result.tasks,
+            result.tasks.append(_create(world, request, launch_type, provider, at, networks,
                                         awaiting_capacity=True))
         return
     if not refused:

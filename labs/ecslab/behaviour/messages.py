@@ -163,6 +163,12 @@ LOGS_UNREACHABLE = (
 )
 
 
+INSUFFICIENT_FREE_ADDRESSES = (
+    "InsufficientFreeAddressesInSubnet: The specified subnet does not have enough free addresses to satisfy the "
+    "request."
+)
+
+
 def image_unreachable(reference: str, registry: str, seed: int) -> str:
     path = reference.split("/", 1)[1] if "/" in reference else reference
     name, tag = (path.split("@")[0], path.split("@")[1]) if "@" in path else path.rsplit(":", 1)

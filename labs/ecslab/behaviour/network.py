@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import ipaddress
 from typing import Any
 
 from moto.ec2 import ec2_backends
 from moto.ec2.utils import random_public_ip
+
+from ecslab.behaviour.rules import subnet_addresses
 
 _next_ip: str | None = None  # handed to moto's Task constructor through the patched random_private_ip
 
@@ -15,31 +16,40 @@ def ec2_backend_for(ecs_backend: Any) -> Any:
     return ec2_backends[ecs_backend.account_id][ecs_backend.region_name]
 
 
-def free_ip(ec2: Any, subnet: Any) -> str:
-    """The lowest free address of the subnet, skipping the five addresses AWS reserves."""
-    used = {eni.private_ip_address for eni in ec2.enis.values() if getattr(eni.subnet, "id", None) == subnet.id}
-    used.update(
-        getattr(instance, "private_ip", None)
-        for reservation in ec2.reservations.values()
-        for instance in reservation.instances
-    )
-    net = ipaddress.IPv4Network(subnet.cidr_block)
-    first, last = int(net.network_address) + 1, int(net.broadcast_address) - 1  # what net.hosts() gives
-    if net.num_addresses <= 2:  # /31 and /32: every address is a host
-        first, last = int(net.network_address), int(net.broadcast_address)
-    candidates = range(first + 3, last) if last - first + 1 > 5 else range(first, last + 1)
-    for number in candidates:  # counted, not listed: a /16 has 65,534 hosts
-        address = str(ipaddress.IPv4Address(number))
-        if address not in used:
-            return address
-    return str(ipaddress.IPv4Address(last))
+def addresses_in_use(ec2: Any, subnet: Any) -> set[str]:
+    """The private addresses the subnet's network interfaces hold (tasks, instances, NAT gateways...) and those of
+    its instances."""
+    used = {address["PrivateIpAddress"] for eni in ec2.enis.values() if getattr(eni.subnet, "id", None) == subnet.id
+            for address in (eni.private_ip_addresses or [{"PrivateIpAddress": eni.private_ip_address}])}
+    used.update(instance.private_ip for reservation in ec2.reservations.values() for instance in reservation.instances
+                if getattr(instance, "subnet_id", None) == subnet.id and getattr(instance, "private_ip", None))
+    return used
 
 
-def prepare_ip(ecs_backend: Any, subnet_id: str) -> None:
-    """Choose the IP the next task ENI will get (moto would pick a random one, possibly outside the subnet)."""
-    global _next_ip
-    ec2 = ec2_backend_for(ecs_backend)
-    _next_ip = free_ip(ec2, ec2.get_subnet(subnet_id))
+class AddressBook:
+    """The free addresses of the subnets one launch uses, read from moto once: a batch of tasks would otherwise walk
+    every network interface of the region for each task."""
+
+    def __init__(self, ecs_backend: Any):
+        self.ec2 = ec2_backend_for(ecs_backend)
+        self.used: dict[str, set[str]] = {}
+        self.last: dict[str, str] = {}  # subnet id -> the last address handed out (the next search starts above it)
+
+    def prepare(self, subnets: list[str]) -> str | None:
+        """Choose the IP the next task ENI will get (moto would pick a random one, possibly outside the subnet), in
+        the first of `subnets` with a free address. Returns that subnet, or None when every one is full."""
+        global _next_ip
+        for subnet_id in subnets:
+            subnet = self.ec2.get_subnet(subnet_id)
+            used = self.used.get(subnet_id)
+            if used is None:
+                used = self.used[subnet_id] = addresses_in_use(self.ec2, subnet)
+            address = subnet_addresses.first_free(subnet.cidr_block, used, self.last.get(subnet_id))
+            if address is not None:
+                used.add(address)
+                self.last[subnet_id] = _next_ip = address
+                return subnet_id
+        return None
 
 
 def take_prepared_ip() -> str | None:
@@ -62,6 +72,22 @@ def task_eni(ecs_backend: Any, task: Any) -> Any:
     eni.interface_type = "interface"
     attachment["details"] = [item for item in attachment["details"] if item["value"] is not None]
     return eni
+
+
+def drop_task_eni(ecs_backend: Any, task: Any) -> None:
+    """No address was free in the task's subnets: the ENI moto made for it is not created (EC2 refused it), and the
+    attachment stays PRECREATED with only its subnet until the task stops."""
+    attachment = task.attachments[0]
+    details = {item["name"]: item["value"] for item in attachment["details"]}
+    ec2_backend_for(ecs_backend).enis.pop(details.get("networkInterfaceId"), None)
+    attachment["status"] = "PRECREATED"
+    attachment["details"] = [{"name": "subnetId", "value": details.get("subnetId")}]
+
+
+def lacks_address(task: Any) -> bool:
+    """An awsvpc task whose ENI could not be created (drop_task_eni)."""
+    return any(attachment.get("status") == "PRECREATED" and not any(
+        item["name"] == "networkInterfaceId" for item in attachment["details"]) for attachment in task.attachments)
 
 
 def release_task_eni(task: Any, eni_id: str | None) -> None:

@@ -13,6 +13,7 @@ from ecslab.behaviour import (
     deployments,
     loadbalancing,
     messages,
+    pass_budget,
     placement,
     service_deployments,
     state,
@@ -24,6 +25,7 @@ from ecslab.behaviour import (
 from ecslab.behaviour.clock import clock
 from ecslab.behaviour.events import post_event
 from ecslab.behaviour.launch import LaunchRequest, launch
+from ecslab.behaviour.rules import service_quotas
 from ecslab.behaviour.state import ServiceSim
 from ecslab.behaviour.world import World
 
@@ -88,7 +90,8 @@ def roll_back(service: Any, failed_id: str, target: dict[str, Any], at: float) -
 
 
 def next_retry(world: World, after: float, services: Iterable[Any] | None = None) -> float | None:
-    """When a throttled service launches again (`services`: only those; None: every service)."""
+    """When a throttled service (failures in a row, or more tasks to launch than a batch) launches again
+    (`services`: only those; None: every service)."""
     times = [record.retry_at for service in (world.ecs.services.values() if services is None else services)
              if (record := state.get(service)) is not None and record.retry_at > after]
     return min(times) if times else None
@@ -137,8 +140,10 @@ def converge(world: World, service: Any, at: float, known_tasks: list[Any] | Non
     desired = 0 if service.status == "DRAINING" else service.desired_count
     primary["desiredCount"] = desired
     alive = [task for task in all_tasks if tasks.is_alive(task)]
-    keepers = [t for t in alive if t.started_by == primary["id"] and t.container_instance_arn not in draining]
-    leavers = [t for t in alive if t not in keepers]
+    keepers, leavers = [], []  # one walk: membership tests on lists were quadratic for a service of thousands
+    for task in alive:
+        kept = task.started_by == primary["id"] and task.container_instance_arn not in draining
+        (keepers if kept else leavers).append(task)
     floor = validation.healthy_floor(desired, record.minimum_healthy_percent)
     ceiling = validation.total_ceiling(desired, record.maximum_percent)
     stopped: list[Any] = []
@@ -149,12 +154,17 @@ def converge(world: World, service: Any, at: float, known_tasks: list[Any] | Non
         excess = sorted(candidates, key=_not_running_first)[: len(keepers) - desired]
         stopped += [t for t in excess if tasks.request_stop(t, at, messages.scaling_activity(primary["id"]),
                                                            messages.STOP_SCHEDULER)]
-        keepers = [t for t in keepers if t not in excess]
+        leaving = {id(t) for t in excess}
+        keepers = [t for t in keepers if id(t) not in leaving]
 
     room = min(desired - len(keepers), ceiling - len(keepers) - len(leavers))
     started: list[Any] = []
     if room > 0 and cluster is not None and deployments.may_launch(service, at):
-        started = _start(world, service, cluster, primary, room, alive, at)
+        batch = min(service_quotas.launch_batch(room), pass_budget.launches_left())
+        if batch > 0:
+            started = _start(world, service, cluster, primary, batch, alive, at)
+        if batch < room:  # the rest at AWS's launch rate: the next batch after LAUNCH_INTERVAL (retry_at wakes it)
+            record.retry_at = max(record.retry_at, at + service_quotas.LAUNCH_INTERVAL)
 
     healthy = sum(1 for t in keepers + leavers if state.status(t) == "RUNNING")
     stoppable = healthy - floor

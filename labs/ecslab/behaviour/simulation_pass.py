@@ -34,6 +34,7 @@ from ecslab.behaviour import (
     managed_scaling,
     metrics,
     nat,
+    pass_budget,
     placement,
     scheduled_actions,
     scheduler,
@@ -67,6 +68,7 @@ def note_write(cluster: str | None = None, outside_ecs: bool = True, writer: str
 
 def reconcile() -> None:
     now = clock().now()
+    pass_budget.start()
     for world in worlds():
         if unchanged(world, now):
             world.sim.last_time = now  # what a full pass would have concluded
@@ -167,6 +169,7 @@ def reconcile_world(world: World, now: float) -> None:
                 record.cluster_due[name] = due
 
     def step(names: set[str], when: float, every_provider: bool = False) -> None:
+        pass_budget.charge(sum(len(world.ecs.tasks.get(name) or {}) for name in names))
         converge(world, when, names, every_provider, world_parts=world_parts_due(world, every_provider))
         names |= state.touched & every  # what the world-level parts changed in other clusters
         looked.update(names)
@@ -175,7 +178,7 @@ def reconcile_world(world: World, now: float) -> None:
 
     step(set(looked), at)  # what changed during the previous request happened at about that time
     metrics.skip_idle(world, now)
-    stepped = False
+    stepped = behind = False
     for _ in range(MAX_STEPS):
         world_due = world_next_event(world, at)
         cluster_due = min(record.cluster_due.values(), default=None)
@@ -196,22 +199,26 @@ def reconcile_world(world: World, now: float) -> None:
         by_cluster = services_by_cluster(world)
         every = all_clusters(world)
         step(set(names), at, every_provider=world_step)
-    if stepped:  # otherwise nothing was due since the converge above: a second one would find the same world
+        if pass_budget.spent():  # the world stays at `at` (one event further at least): the next pass goes on
+            behind = True
+            break
+    end = at if behind else now
+    if stepped and not behind:  # otherwise nothing was due since the converge above: it would find the same world
         step(set(looked), now)
     for name in looked:
-        tasks.purge_old(world.ecs, now, name)
+        tasks.purge_old(world.ecs, end, name)
     derive(world, looked)
-    refresh_due(looked, now, purge=True)
+    refresh_due(looked, end, purge=True)
     for name in list(record.cluster_due):
         if name not in every:
             del record.cluster_due[name]
     record.measured &= every
     record.waiting &= every
-    record.last_time = now
+    record.last_time = end
     record.writes_seen = _writes
-    upcoming = [t for t in (world_next_event(world, now), min(record.cluster_due.values(), default=None))
+    upcoming = [t for t in (world_next_event(world, end), min(record.cluster_due.values(), default=None))
                 if t is not None]
-    record.next_due = min(upcoming) if upcoming else None
+    record.next_due = end if behind else (min(upcoming) if upcoming else None)
 
 
 def world_parts_due(world: World, world_event: bool) -> bool:

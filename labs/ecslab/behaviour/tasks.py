@@ -79,7 +79,10 @@ def create_task(
     availability_zone: str | None = None,
     awaiting_capacity: bool = False,
     enable_execute_command: bool = False,
+    has_address: bool = True,
 ) -> Task:
+    """`has_address`: False when no subnet of an awsvpc task had a free address: the task stops at the end of
+    PROVISIONING (InsufficientFreeAddressesInSubnet)."""
     awsvpc = task_definition.network_mode == "awsvpc"
     task = Task(
         cluster,
@@ -109,6 +112,8 @@ def create_task(
     task.platform_family = "Linux" if launch_type == "FARGATE" else None
     task.platform_version = resolved_platform_version(platform_version) if launch_type == "FARGATE" else None
     task.capacity_provider_name = capacity_provider_name
+    if not has_address:
+        network.drop_task_eni(backend, task)
     eni = network.task_eni(backend, task)
     if eni is not None:
         availability_zone = eni.subnet.availability_zone
@@ -242,6 +247,9 @@ def advance(task: Task, at: float, world: Any = None) -> None:
         steps = STARTING_AWSVPC if is_awsvpc(task) else STARTING_HOST
         names = [name for name, _ in steps]
         index = names.index(task.last_status) if task.last_status in names else len(names)
+        if task.last_status == "PROVISIONING" and network.lacks_address(task):
+            fail(task, at, failures.Failure(messages.INSUFFICIENT_FREE_ADDRESSES, messages.STOP_FAILED_TO_START))
+            return
         if index + 1 < len(names):
             task.last_status = names[index + 1]
             record.next_at = at + steps[index + 1][1]
