@@ -9,13 +9,13 @@ next call's pass goes on from there. The units are counted, never timed, so what
 a slow machine.
 
 WORK_PER_PASS is sized for a pass of well under a second (measured: about 30 to 60 microseconds per task looked at
-by a step, a few milliseconds per task launched); a lab's services (a few tasks) never reach it.
+by a step, about a millisecond per task launched); a lab's services (a few tasks) never reach it.
 """
 
 from __future__ import annotations
 
 WORK_PER_PASS = 10_000
-LAUNCH_COST = 100  # a task and its ENI, in units of one task looked at by a step
+LAUNCH_COST = 20  # a task and its ENI (about 1 ms), in units of one task looked at by a step (30 to 60 microseconds)
 
 _spent = 0
 
