@@ -45,6 +45,18 @@ def start_emulator(scale: str, log: Path, extra_env: dict[str, str] | None = Non
     raise RuntimeError(f"emulator did not answer within {START_TIMEOUT} s")
 
 
+@contextmanager
+def running_emulator(log: Path, extra_env: dict[str, str] | None = None, scale: str = FAST_SCALE) -> Iterator[str]:
+    """An emulator for a test session: its URL; stopped afterwards, and a crash in its log fails the session."""
+    process, url = start_emulator(scale, log, extra_env)
+    try:
+        yield url
+    finally:
+        stop_emulator(process)
+    errors = log.read_text()
+    assert "Traceback" not in errors, f"the emulator logged a crash:\n{errors}"
+
+
 def stop_emulator(process: subprocess.Popen) -> None:
     process.terminate()
     try:

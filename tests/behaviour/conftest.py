@@ -13,7 +13,7 @@ import urllib.request
 import zlib
 
 import pytest
-from behaviour_testutil import FAST_SCALE, Sim, start_emulator, stop_emulator
+from behaviour_testutil import Sim, running_emulator
 
 ACCELERATED, PLAIN = "acelerado", "sem_aceleracao"
 PLAIN_GROUPS = ("behaviour-sem-aceleracao-1", "behaviour-sem-aceleracao-2")
@@ -41,15 +41,10 @@ def pytest_collection_modifyitems(items):
 def emulator(request, tmp_path_factory):
     plain = request.param == PLAIN
     log = tmp_path_factory.mktemp(request.param) / "stderr.log"
-    process, url = start_emulator(FAST_SCALE, log, {"ECSLAB_SEM_ACELERACAO": "1"} if plain else None)
-    try:
+    with running_emulator(log, {"ECSLAB_SEM_ACELERACAO": "1"} if plain else None) as url:
         status = json.loads(urllib.request.urlopen(f"{url}/ecslab/status", timeout=10).read())
         assert bool(status["aceleracoes_desligadas"]) == plain, status
         yield url
-    finally:
-        stop_emulator(process)
-    errors = log.read_text()
-    assert "Traceback" not in errors, f"the emulator logged a crash:\n{errors}"
 
 
 @pytest.fixture

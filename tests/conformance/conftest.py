@@ -19,7 +19,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "behaviour"))
 
-from behaviour_testutil import FAST_SCALE, start_emulator, stop_emulator  # noqa: E402
+from behaviour_testutil import running_emulator  # noqa: E402
 
 AWS = Path(sys.executable).parent / "aws"  # the CLI installed beside this interpreter (awscli, pyproject.toml)
 
@@ -70,13 +70,8 @@ class Tutorial:
 @pytest.fixture(scope="session")
 def emulator(tmp_path_factory) -> Iterator[str]:
     log = tmp_path_factory.mktemp("conformance") / "stderr.log"
-    process, url = start_emulator(FAST_SCALE, log)
-    try:
+    with running_emulator(log) as url:
         yield url
-    finally:
-        stop_emulator(process)
-    errors = log.read_text()
-    assert "Traceback" not in errors, f"the emulator logged a crash:\n{errors}"
 
 
 @pytest.fixture

@@ -25,6 +25,14 @@ def turma(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Turma]:
         yield found
 
 
+@pytest.fixture(scope="module")
+def one_process_turma(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Turma]:
+    """A class emulator of one process, so that every student of the module shares one simulated world (on several
+    processes each could be placed apart, and one student's calls would not even reach another's resources)."""
+    with class_emulator(tmp_path_factory, processes=1) as found:
+        yield found
+
+
 @pytest.fixture(scope="session")
 def base(turma: Turma) -> Sessao:
     s = turma.base()

@@ -10,13 +10,12 @@ be placed apart, and bia's calls would not even reach ana's resources).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from turma_testutil import Turma, class_emulator
+from turma_testutil import Turma
 
 from ecslab import naming
 from ecslab.backends import emulador
@@ -33,24 +32,18 @@ ACCOUNT = "123456789012"
 
 
 @pytest.fixture(scope="module")
-def turma(tmp_path_factory) -> Iterator[Turma]:
-    with class_emulator(tmp_path_factory, processes=1) as found:
-        yield found
-
-
-def student(turma: Turma, aluno: str) -> Sessao:
-    """A student's own session, as on their machine: ECSLAB_ENDPOINT and ECSLAB_ALUNO."""
-    return Sessao(Config(backend="emulador", porta=turma.port, aluno=aluno, endpoint=turma.endpoint)).open()
+def turma(one_process_turma: Turma) -> Turma:
+    return one_process_turma
 
 
 @pytest.fixture(scope="module")
 def ana(turma: Turma) -> Sessao:
-    return student(turma, ANA)
+    return turma.student(ANA)
 
 
 @pytest.fixture(scope="module")
 def bia(turma: Turma) -> Sessao:
-    return student(turma, BIA)
+    return turma.student(BIA)
 
 
 @pytest.fixture(scope="module")

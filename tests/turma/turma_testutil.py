@@ -38,6 +38,10 @@ class Turma:
         return Sessao(Config(backend="emulador", porta=self.port, aluno="instrutor", endpoint=self.endpoint),
                       class_view=True)
 
+    def student(self, aluno: str) -> Sessao:
+        """A student's own session, as on their machine: ECSLAB_ENDPOINT and ECSLAB_ALUNO."""
+        return Sessao(Config(backend="emulador", porta=self.port, aluno=aluno, endpoint=self.endpoint)).open()
+
     def student_env(self, aluno: str, **extra: str) -> dict[str, str]:
         """A student's environment on another "machine": the class emulator through ECSLAB_ENDPOINT only."""
         env = {k: v for k, v in self.env.items() if not k.startswith("ECSLAB_")}
@@ -58,3 +62,4 @@ def class_emulator(tmp_path_factory: pytest.TempPathFactory, processes: int) -> 
     with started_by_cli(["turma", "iniciar", "--processos", str(processes)], ["turma", "parar"], env,
                         state) as started:
         yield Turma(port, state, env, started)
+
