@@ -108,7 +108,10 @@ class Sim:
         )
         return json.loads(urllib.request.urlopen(request, timeout=30).read())
 
-    def wait(self, condition: Callable[[], Any], timeout: float = 20.0, step: float = 0.05) -> Any:
+    def wait(self, condition: Callable[[], Any], timeout: float = 20.0, step: float = 0.05,
+             advance: float = 0.0) -> Any:
+        """Poll `condition` until it holds; `advance`: simulated seconds to move the clock between two polls (on a
+        paused clock, the only way time passes)."""
         deadline = time.monotonic() + timeout
         while True:
             value = condition()
@@ -116,6 +119,8 @@ class Sim:
                 return value
             if time.monotonic() > deadline:
                 raise AssertionError(f"condition not met within {timeout} s (last value {value!r})")
+            if advance:
+                self.advance(advance)
             time.sleep(step)
 
     def service(self, cluster: str, name: str) -> dict[str, Any]:
@@ -125,13 +130,13 @@ class Sim:
         arns = self.ecs.list_tasks(cluster=cluster, **filters)["taskArns"]
         return self.ecs.describe_tasks(cluster=cluster, tasks=arns)["tasks"] if arns else []
 
-    def stable(self, cluster: str, name: str, timeout: float = 20.0) -> dict[str, Any]:
+    def stable(self, cluster: str, name: str, timeout: float = 20.0, advance: float = 0.0) -> dict[str, Any]:
         def check() -> dict[str, Any] | None:
             service = self.service(cluster, name)
             done = len(service["deployments"]) == 1 and service["runningCount"] == service["desiredCount"]
             return service if done and service["deployments"][0]["rolloutState"] == "COMPLETED" else None
 
-        return self.wait(check, timeout)
+        return self.wait(check, timeout, advance=advance)
 
     def network(self, azs: tuple[str, ...] = ("us-east-1a", "us-east-1b")) -> dict[str, Any]:
         """A VPC of public subnets: they route to an internet gateway and map public IPs on launch (so instances

@@ -252,15 +252,16 @@ def test_a_batch_job_sleeps_then_exits_on_its_own(lab):
     net = sim.network()
     sim.fargate_task_definition(containers=[{"name": "job", "image": "busybox",
                                                        "command": ["sh", "-c", "sleep 30; exit 0"]}])
-    task = sim.ecs.run_task(cluster="lab", taskDefinition="web", launchType="FARGATE",
-                            networkConfiguration=net["awsvpc"])["tasks"][0]
-    sim.advance(40)
-    described = sim.wait(lambda: (t := sim.ecs.describe_tasks(cluster="lab", tasks=[task["taskArn"]])["tasks"][0])
-                         ["lastStatus"] == "RUNNING" and t)
-    assert described["containers"][0]["lastStatus"] == "RUNNING"
-    sim.advance(60)
-    done = sim.wait(lambda: (t := sim.ecs.describe_tasks(cluster="lab", tasks=[task["taskArn"]])["tasks"][0])
-                    ["lastStatus"] == "STOPPED" and t)
+    with sim.paused():  # 30 simulated seconds of sleep are 0.15 s of a busy machine at this scale
+        task = sim.ecs.run_task(cluster="lab", taskDefinition="web", launchType="FARGATE",
+                                networkConfiguration=net["awsvpc"])["tasks"][0]
+        sim.advance(40)
+        described = sim.wait(lambda: (t := sim.ecs.describe_tasks(cluster="lab", tasks=[task["taskArn"]])
+                                      ["tasks"][0])["lastStatus"] == "RUNNING" and t)
+        assert described["containers"][0]["lastStatus"] == "RUNNING"
+        sim.advance(30)
+        done = sim.wait(lambda: (t := sim.ecs.describe_tasks(cluster="lab", tasks=[task["taskArn"]])["tasks"][0])
+                        ["lastStatus"] == "STOPPED" and t, advance=5)
     assert done["stopCode"] == "EssentialContainerExited"
     assert done["stoppedReason"] == "Essential container in task exited"
     assert done["containers"][0]["exitCode"] == 0
