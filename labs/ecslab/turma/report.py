@@ -341,4 +341,13 @@ def relatorio_turma(sessao_base: Sessao, alunos: Iterable[str] | None = None, la
         for part in pool.map(one, students):
             cells.update(part)
     return QuadroTurma(momento, sessao_base.backend.name, lab_ids, students, cells, vistos=sorted(present),
-                       ocorrencias=sessao_base.backend.audit_entries(sessao_base))
+                       ocorrencias=concerning(sessao_base.backend.audit_entries(sessao_base), students, alunos))
+
+
+def concerning(entries: list[dict[str, Any]], students: list[str], chosen: list[str] | None) -> list[dict[str, Any]]:
+    """The audit entries of a report about `chosen` students (`--aluno`): those they made or whose resources were
+    theirs; every entry when the report is about the whole class (`chosen` None)."""
+    if chosen is None:
+        return entries
+    shown = set(students)
+    return [entry for entry in entries if entry.get("quem") in shown or shown & set(entry.get("donos") or ())]
