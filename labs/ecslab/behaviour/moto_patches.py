@@ -247,37 +247,32 @@ class Addition:
     why: str
 
 
+def _ecs_addition(module: Any, name: str, why: str) -> Addition:
+    """An ECS action moto lacks, answered by the behaviour module's function of the same name."""
+    return Addition(EC2ContainerServiceResponse, name, _ecs_action(getattr(module, name)), why)
+
+
 ADDITIONS: tuple[Addition, ...] = (
     Addition(ApplicationAutoScalingResponse, "describe_scaling_activities", _describe_scaling_activities,
              "the activities the simulated policies wrote (autoscaling.py)"),
     Addition(CloudWatchResponse, "describe_alarm_history", _describe_alarm_history,
              "the state changes and actions of the simulated alarms (alarms.py)"),
-    Addition(EC2ContainerServiceResponse, "list_service_deployments",
-             _ecs_action(service_deployments.list_service_deployments),
-             "the service's deployment history the scheduler writes (service_deployments.py)"),
-    Addition(EC2ContainerServiceResponse, "describe_service_deployments",
-             _ecs_action(service_deployments.describe_service_deployments), "the same history, in full"),
-    Addition(EC2ContainerServiceResponse, "describe_service_revisions",
-             _ecs_action(service_deployments.describe_service_revisions), "what each deployment deployed"),
-    Addition(EC2ContainerServiceResponse, "stop_service_deployment",
-             _ecs_action(service_deployments.stop_service_deployment),
-             "asks the scheduler to roll back (or stop) a deployment in progress"),
-    Addition(EC2ContainerServiceResponse, "update_task_protection",
-             _ecs_action(task_protection.update_task_protection),
-             "scale-in protection on the simulated clock (task_protection.py)"),
-    Addition(EC2ContainerServiceResponse, "get_task_protection",
-             _ecs_action(task_protection.get_task_protection), "the same protection, read"),
-    Addition(EC2ContainerServiceResponse, "update_cluster_settings",
-             _ecs_action(cluster_settings.update_cluster_settings), "Container Insights (cluster_settings.py)"),
-    Addition(EC2ContainerServiceResponse, "put_account_setting_default",
-             _ecs_action(account_settings.put_account_setting_default), "the account's defaults (account_settings.py)"),
-    Addition(EC2ContainerServiceResponse, "list_services_by_namespace",
-             _ecs_action(service_connect.list_services_by_namespace),
-             "the services whose Service Connect uses a namespace (service_connect.py)"),
-    Addition(EC2ContainerServiceResponse, "execute_command", _ecs_action(execute_command.execute_command),
-             "ECS Exec refused as AWS refuses it, or because no container runs (execute_command.py)"),
-    *(Addition(EC2ContainerServiceResponse, f"{verb}_express_gateway_service",
-               _ecs_action(getattr(express_mode, f"{verb}_express_gateway_service")), "Express Mode (express_mode.py)")
+    _ecs_addition(service_deployments, "list_service_deployments",
+                  "the service's deployment history the scheduler writes (service_deployments.py)"),
+    _ecs_addition(service_deployments, "describe_service_deployments", "the same history, in full"),
+    _ecs_addition(service_deployments, "describe_service_revisions", "what each deployment deployed"),
+    _ecs_addition(service_deployments, "stop_service_deployment",
+                  "asks the scheduler to roll back (or stop) a deployment in progress"),
+    _ecs_addition(task_protection, "update_task_protection",
+                  "scale-in protection on the simulated clock (task_protection.py)"),
+    _ecs_addition(task_protection, "get_task_protection", "the same protection, read"),
+    _ecs_addition(cluster_settings, "update_cluster_settings", "Container Insights (cluster_settings.py)"),
+    _ecs_addition(account_settings, "put_account_setting_default", "the account's defaults (account_settings.py)"),
+    _ecs_addition(service_connect, "list_services_by_namespace",
+                  "the services whose Service Connect uses a namespace (service_connect.py)"),
+    _ecs_addition(execute_command, "execute_command",
+                  "ECS Exec refused as AWS refuses it, or because no container runs (execute_command.py)"),
+    *(_ecs_addition(express_mode, f"{verb}_express_gateway_service", "Express Mode (express_mode.py)")
       for verb in ("create", "describe", "update", "delete")),
 )
 
