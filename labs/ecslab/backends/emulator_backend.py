@@ -191,7 +191,8 @@ class Emulador(Backend):
             return []
         found: list[dict[str, Any]] = []
         for url in self.process_endpoints(s.endpoint_url):
-            status, body = emulador.call_endpoint(url or "", AUDIT_PATH, access_key=s.access_key)
+            status, body = emulador.call_endpoint(url or "", AUDIT_PATH, timeout=ENDPOINT_TIMEOUT,
+                                                  access_key=s.access_key)
             if status != 200:
                 raise _unanswered("a leitura do registro de auditoria", status, body)
             found += [entry for entry in body.get("ocorrencias") or () if isinstance(entry, dict)]

@@ -24,16 +24,18 @@ class InvalidClockInput(ValueError):
     """A time scale or a move of the clock that is not a finite number in its range; the message is pt-BR."""
 
 
+def _usable_scale(raw: str | None) -> float | None:
+    """The scale a value of ECSLAB_ESCALA_TEMPO asks for (a comma as decimal point too), None when it is unusable."""
+    try:
+        value = float((raw or "").strip().replace(",", "."))
+    except ValueError:
+        return None
+    return value if math.isfinite(value) and 0 < value <= MAX_SCALE else None
+
+
 def scale_problem(raw: str | None) -> str | None:
     """Why ECSLAB_ESCALA_TEMPO cannot be used (pt-BR, with what to do), or None when it is fine (or unset)."""
-    text = (raw or "").strip().replace(",", ".")
-    if not text:
-        return None
-    try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
-    if math.isfinite(value) and 0 < value <= MAX_SCALE:
+    if not (raw or "").strip() or _usable_scale(raw) is not None:
         return None
     return (f"{SCALE_ENV}={raw!r} não é uma escala de tempo válida. Use um número maior que 0 e até "
             f"{MAX_SCALE:.0f} (o padrão é {DEFAULT_SCALE:.0f}: o tempo simulado corre {DEFAULT_SCALE:.0f} vezes "
@@ -43,10 +45,7 @@ def scale_problem(raw: str | None) -> str | None:
 def scale_from_env() -> float:
     """The scale ECSLAB_ESCALA_TEMPO asks for; the default when it is unset. The emulator refuses to start with an
     invalid one (scale_problem), so here an invalid value cannot reach the clock."""
-    raw = os.environ.get(SCALE_ENV)
-    if not (raw or "").strip() or scale_problem(raw):
-        return DEFAULT_SCALE
-    return float(raw.strip().replace(",", "."))
+    return _usable_scale(os.environ.get(SCALE_ENV)) or DEFAULT_SCALE
 
 
 def checked_advance(seconds: object) -> float:
