@@ -230,13 +230,23 @@ def test_a_connection_stays_open_across_calls_even_after_a_body_nobody_read(emul
         conn.close()
 
 
-def test_a_chunked_body_is_answered_and_then_the_connection_closes(emulator_port):
+def test_a_chunked_body_is_read_whole_before_the_answer_and_the_connection_stays_open(emulator_port):
+    def slow_chunks():  # a client still sending its body when a hasty server would already have answered
+        yield b"abc"
+        time.sleep(0.3)
+        yield b"def"
+
     conn = http.client.HTTPConnection("127.0.0.1", emulator_port, timeout=10)
     try:
-        conn.request("POST", STATUS_PATH, body=iter([b"abc", b"def"]), encode_chunked=True,
+        conn.request("POST", STATUS_PATH, body=slow_chunks(), encode_chunked=True,
                      headers={"Transfer-Encoding": "chunked"})
         answer = conn.getresponse()
         assert answer.status == 200 and json.loads(answer.read())["servico"] == SERVICE_ID
-        assert answer.getheader("Connection") == "close"
+        assert answer.getheader("Connection") != "close"
+        sock = conn.sock
+        conn.request("GET", STATUS_PATH)  # read from its first byte: the chunks and their end marker were consumed
+        second = conn.getresponse()
+        assert second.status == 200 and json.loads(second.read())["porta"] == emulator_port
+        assert conn.sock is sock, "the second call needed a new connection"
     finally:
         conn.close()

@@ -5,9 +5,10 @@ werkzeug's development server closes the connection after every answer, because 
 body the application left unread before reading the next request (werkzeug drains the socket after each answer
 instead). So every boto3 call opened a new TCP connection and the server a new thread for it: in a class, a good
 share of both sides' CPU. Here the body is read whole before the application sees it (boto3 always says how long
-it is), so the stream is always at the next request, and the connection stays open for the client's next call.
-The application's answer is sent whole, with its length. A chunked body (no length) closes the connection after
-the answer; an idle connection is closed after IDLE_TIMEOUT seconds.
+it is, and a chunked body is read up to its end marker), so the stream is always at the next request, and the
+connection stays open for the client's next call. Reading the whole body first also means a client still sending
+its chunks never meets a closed socket. The application's answer is sent whole, with its length; an idle
+connection is closed after IDLE_TIMEOUT seconds.
 """
 
 from __future__ import annotations
@@ -37,8 +38,8 @@ class KeepAliveRequestHandler(QuietRequestHandler):
     def make_environ(self) -> dict[str, Any]:
         environ = super().make_environ()
         self.keep_open = False
-        if environ.get("wsgi.input_terminated"):  # chunked: werkzeug reads it up to its end marker
-            return environ
+        if environ.get("wsgi.input_terminated"):  # chunked: werkzeug's stream reads it up to its end marker
+            return self._read_chunked(environ)
         try:
             length = int(environ.get("CONTENT_LENGTH") or 0)
         except ValueError:
@@ -46,6 +47,20 @@ class KeepAliveRequestHandler(QuietRequestHandler):
         if 0 <= length <= MAX_BODY:
             environ["wsgi.input"] = io.BytesIO(self.rfile.read(length) if length else b"")
             self.keep_open = True
+        return environ
+
+    def _read_chunked(self, environ: dict[str, Any]) -> dict[str, Any]:
+        stream = environ["wsgi.input"]
+        try:
+            body = stream.read(MAX_BODY + 1)
+        except OSError:  # a malformed chunk: the application sees an empty body, and the connection closes
+            environ["wsgi.input"] = io.BytesIO(b"")
+            return environ
+        if len(body) <= MAX_BODY:
+            environ["wsgi.input"] = io.BytesIO(body)
+            self.keep_open = True
+        else:  # larger than any lab's: the application reads the rest, and the connection closes after it
+            environ["wsgi.input"] = io.BufferedReader(_Prefixed(body, stream))
         return environ
 
     def run_wsgi(self) -> None:
@@ -101,3 +116,20 @@ class KeepAliveRequestHandler(QuietRequestHandler):
 
 def _no_write(data: bytes) -> None:
     raise NotImplementedError("the emulator's applications return their answer; they never call write()")
+
+
+class _Prefixed(io.RawIOBase):
+    """A stream that gives the bytes already read, then the rest of the stream they came from."""
+
+    def __init__(self, head: bytes, rest: Any) -> None:
+        self._head, self._rest = memoryview(head), rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buf: Any) -> int:
+        if self._head:
+            n = min(len(buf), len(self._head))
+            buf[:n], self._head = self._head[:n], self._head[n:]
+            return n
+        return self._rest.readinto(buf)
