@@ -22,8 +22,9 @@ FAST_SCALE = "200"  # a Fargate task starts in about 0.15 wall seconds
 START_TIMEOUT = 120  # seconds: it answers in about 1 s, but in 4 to 30 s on a machine busy with the whole suite
 
 
-def start_emulator(scale: str, log: Path, extra_env: dict[str, str] | None = None) -> tuple[subprocess.Popen, str]:
-    port = free_port()
+def start_emulator(scale: str, log: Path, extra_env: dict[str, str] | None = None,
+                   port: int | None = None) -> tuple[subprocess.Popen, str]:
+    port = port or free_port()
     env = {**os.environ, "ECSLAB_ESCALA_TEMPO": scale, "PYTHONPATH": str(LABS), **(extra_env or {})}
     if not scale:
         env.pop("ECSLAB_ESCALA_TEMPO")

@@ -214,6 +214,7 @@ def apply(payload: dict[str, Any]) -> dict[str, Any]:
     """Put a loaded snapshot in place of the emulator's (empty) state; the caller holds the request lock.
     Returns a summary for the emulator's status."""
     from moto import backends
+    from moto.core.base_backend import BackendDict
 
     from ecslab.behaviour import simulation_pass, state
     from ecslab.behaviour.clock import clock
@@ -224,6 +225,10 @@ def apply(payload: dict[str, Any]) -> dict[str, Any]:
         target = targets[name]
         dict.clear(target)
         dict.update(target, content)
+        # moto lists a BackendDict in _instances only when one of its accounts is looked up; a restored one nobody
+        # has called yet (CloudFormation, say) would be skipped by a reset and left out of the next snapshot
+        if target not in BackendDict._instances:
+            BackendDict._instances.append(target)
     c = clock()
     saved_clock = payload["clock"]
     c.scale = float(saved_clock["scale"])
