@@ -17,6 +17,8 @@ touching a classmate's work, as the ABAC policy does on AWS; it does not stop so
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from dataclasses import dataclass
 
 STUDENT_PREFIX = "ecslab-aluno-"
@@ -41,9 +43,17 @@ class Identity:
         return self.name if self.kind == STUDENT else LABELS[self.kind]
 
     def principal_arn(self, account: str = ACCOUNT) -> str:
-        """The IAM principal AWS would name in an access-denied message (the students are IAM users there)."""
+        """The IAM principal AWS would name in an access-denied message and in GetCallerIdentity's Arn (the students
+        are IAM users there)."""
         user = self.name if self.kind == STUDENT else self.kind
         return f"arn:aws:iam::{account}:user/{user}"
+
+    @property
+    def user_id(self) -> str:
+        """GetCallerIdentity's UserId for an IAM user: the user's unique ID, "AIDA" and 17 more characters
+        (IAM User Guide, "IAM identifiers", unique ID prefixes); here derived from the name, so always the same."""
+        digest = hashlib.sha256(f"{self.kind}:{self.name}".encode()).digest()
+        return "AIDA" + base64.b32encode(digest).decode()[:17]
 
 
 def student_key(aluno: str) -> str:

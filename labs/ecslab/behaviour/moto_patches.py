@@ -38,6 +38,7 @@ from moto.ecs.responses import format_attributes as ecs_format_attributes
 from moto.elbv2.models import FakeTargetGroup
 from moto.iam.responses import IamResponse
 from moto.ssm.models import ParameterDict
+from moto.sts.responses import TokenResponse
 
 from ecslab.behaviour import (
     account_settings,
@@ -46,6 +47,7 @@ from ecslab.behaviour import (
     asg,
     autoscaling,
     aws_errors,
+    caller_identity,
     cloudformation_replacement,
     cluster_settings,
     execute_command,
@@ -435,6 +437,10 @@ PATCHES: tuple[Patch, ...] = (
           wrap(managed_scaling_resources.providers_put), "the same, when providers are associated or removed"),
     Patch(EC2ContainerServiceResponse, "describe_clusters", RESPONSE_SIGNATURE,
           wrap(managed_scaling_resources.describe_clusters), "attachments only with include=ATTACHMENTS"),
+    Patch(TokenResponse, "get_caller_identity", "(self) -> moto.core.responses.ActionResult",
+          wrap(caller_identity.get_caller_identity),
+          "GetCallerIdentity answered moto's default user whoever signed; a class emulator's student or instructor "
+          "is named (ecslab.identity)"),
     Patch(ParameterDict, "_load_tree_parameters", "(self, path: 'str') -> 'None'", wrap(ssm_parameters.tree_loaded),
           "the ECS-optimized AMI .../recommended parameters answered a Python dict's text, not AWS's JSON document"),
 )
