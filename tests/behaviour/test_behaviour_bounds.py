@@ -112,3 +112,27 @@ def test_a_service_at_the_quota_launches_in_batches_while_other_calls_keep_answe
             service = quick.describe_services(cluster="lab", services=["big"])["services"][0]
             launched.append(service["pendingCount"] + service["runningCount"])
         assert launched == sorted(launched) and 2 * BATCH < launched[-1] <= QUOTA
+
+
+def test_application_auto_scaling_cannot_take_a_service_past_the_quota(sim):
+    from datetime import UTC, datetime, timedelta
+
+    from test_behaviour_autoscaling import DIMENSION, RESOURCE, activities, desired, schedule, web_service
+
+    scaling = web_service(sim, desired=1, minimum=1, maximum=2 * QUOTA)  # a MaxCapacity above the quota is accepted
+    in_an_hour = datetime.now(UTC) + timedelta(hours=1)
+    schedule(scaling, "pico", f"at({in_an_hour:%Y-%m-%dT%H:%M:%S})",
+             ScalableTargetAction={"MinCapacity": QUOTA + 1000, "MaxCapacity": 2 * QUOTA})
+    with sim.paused():
+        sim.advance(3660)
+        (target,) = scaling.describe_scalable_targets(ServiceNamespace="ecs", ResourceIds=[RESOURCE],
+                                                      ScalableDimension=DIMENSION)["ScalableTargets"]
+        assert target["MinCapacity"] == QUOTA + 1000  # the limits change; ECS refuses the count
+        refused, limits = activities(scaling)
+        assert limits["StatusCode"] == "Successful"
+        assert refused["Description"] == f"Setting desired count to {QUOTA + 1000}."
+        assert refused["StatusCode"] == "Failed"
+        assert refused["StatusMessage"] == (f"Failed to set desired count to {QUOTA + 1000}. "
+                                            "Desired count exceeds limit.")
+        assert desired(sim) == 1
+        assert sim.service("lab", "web")["deployments"][0]["desiredCount"] == 1

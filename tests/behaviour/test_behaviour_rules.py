@@ -182,6 +182,11 @@ def test_desired_count_within_the_tasks_per_service_quota():
     assert service_quotas.desired_count_error(-1) == "Desired count can not be less than 0."
 
 
+def test_application_auto_scaling_past_the_quota_is_a_failed_activity():
+    assert service_quotas.scaling_failure(5000) is None
+    assert service_quotas.scaling_failure(5001) == "Failed to set desired count to 5001. Desired count exceeds limit."
+
+
 def test_the_scheduler_launches_at_most_a_batch_at_a_time():
     assert service_quotas.launch_batch(3) == 3
     assert service_quotas.launch_batch(5000) == 50

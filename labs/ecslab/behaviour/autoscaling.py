@@ -20,6 +20,7 @@ from moto.moto_api._internal import mock_random
 from ecslab.behaviour import metrics, state
 from ecslab.behaviour.aws_errors import ScalingObjectNotFound, ScalingValidation
 from ecslab.behaviour.clock import clock
+from ecslab.behaviour.rules import service_quotas
 from ecslab.behaviour.world import World
 
 DIMENSION = "ecs:service:DesiredCount"
@@ -223,11 +224,16 @@ def set_desired(world: World, owner: Any, wanted: int, at: float, cause: str) ->
     service = service_of(world, owner.resource_id)
     if service is None:
         return
+    description = f"Setting desired count to {wanted}."
+    refused = service_quotas.scaling_failure(wanted)
+    if refused is not None:  # ECS refuses it as UpdateService would: the count stays
+        record_activity(world, owner, at, description, cause, "Failed", refused)
+        return
     service.desired_count = wanted
     state.touch(service.cluster_name)
     if service.deployments:
         service.deployments[0]["desiredCount"] = wanted
-    record_activity(world, owner, at, f"Setting desired count to {wanted}.", cause, "Successful",
+    record_activity(world, owner, at, description, cause, "Successful",
                     f"Successfully set desired count to {wanted}. Change successfully fulfilled by ecs.")
 
 

@@ -3,6 +3,12 @@
 - "Tasks per service: the maximum number of tasks per service (the desired count)", default quota 5,000 (Amazon ECS
   service quotas). CreateService and UpdateService refuse a desiredCount above it with InvalidParameterException
   "Desired count exceeds limit."; a negative desiredCount is refused too.
+- Application Auto Scaling asks ECS for the same desiredCount, so a scaling policy or scheduled action that wants more
+  than the quota gets ECS's refusal: its scaling activity fails ("Failed to set desired count to N", the wording of a
+  failed activity in the ElastiCache User Guide's DescribeScalingActivities example, followed by ECS's message) and
+  the count stays where it was ("when you reach the maximum number of capacity units allowed by a service, scaling
+  out will stop", Quotas for Application Auto Scaling). RegisterScalableTarget accepts a larger MaxCapacity ("service
+  quotas may impose lower limits", ScalableTargetAction and RegisterScalableTarget).
 - "Rate of tasks launched by a service on AWS Fargate": 500 tasks per service per minute (same page). The service
   scheduler here launches every service's tasks at that rate, on Fargate and on EC2 alike: at most LAUNCH_BATCH tasks
   at a time, the next batch LAUNCH_INTERVAL simulated seconds later. A service of a few tasks starts them at once,
@@ -32,3 +38,10 @@ def desired_count_error(desired: int) -> str | None:
 def launch_batch(wanted: int) -> int:
     """How many of the `wanted` tasks the scheduler launches now (the rest wait LAUNCH_INTERVAL)."""
     return max(0, min(wanted, LAUNCH_BATCH))
+
+
+def scaling_failure(desired: int) -> str | None:
+    """The StatusMessage of the failed scaling activity when Application Auto Scaling asks ECS for a desiredCount
+    ECS refuses; None when ECS accepts it."""
+    error = desired_count_error(desired)
+    return None if error is None else f"Failed to set desired count to {desired}. {error}"
