@@ -1,6 +1,7 @@
 """Benchmark of the emulator's ECS behaviour layer, against its own emulator process on a free port, at the
 default time scale (ECSLAB_ESCALA_TEMPO unset): start time, call latency with services running, and the wall
-time a ten-task Fargate service takes to reach a steady state.
+time a ten-task Fargate service takes to reach a steady state. The emulator's CPU per call is printed beside the
+latency: on a busy machine the latency says more about the machine than about the emulator.
 
     .venv/bin/python scripts/bench_emulator.py [--chamadas 200]
 """
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import boto3
+import psutil
 from botocore.config import Config
 from botocore.exceptions import ClientError, EndpointConnectionError
 
@@ -114,8 +116,11 @@ def main() -> int:
         ecs = c["ecs"]
         create_service(ecs, "bench", "base", 2, prepare(c, "bench", "base"))
         steady(ecs, "bench", "base", 2)
+        cpu = psutil.Process(process.pid)
+        cpu_before = sum(cpu.cpu_times()[:2])
         describe = latencies(lambda: ecs.describe_services(cluster="bench", services=["base"]), args.chamadas)
         listing = latencies(lambda: ecs.list_tasks(cluster="bench", serviceName="base"), args.chamadas)
+        cpu_ms = (sum(cpu.cpu_times()[:2]) - cpu_before) * 1000 / (len(describe) + len(listing))
         median = statistics.median(describe + listing)
         print(f"\nLatência com a camada de comportamento (serviço com 2 tarefas, {args.chamadas} chamadas cada):")
         print(f"  describe_services: mediana {statistics.median(describe):.1f} ms, "
@@ -123,6 +128,7 @@ def main() -> int:
         print(f"  list_tasks:        mediana {statistics.median(listing):.1f} ms, "
               f"p95 {statistics.quantiles(listing, n=20)[-1]:.1f} ms")
         print(f"  mediana geral:     {median:.1f} ms (meta ≤ {TARGET_MEDIAN_MS:.0f} ms)")
+        print(f"  CPU do emulador:   {cpu_ms:.2f} ms por chamada")
 
         network = prepare(c, "dez", "web")
         created = time.perf_counter()
