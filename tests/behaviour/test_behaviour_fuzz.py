@@ -67,19 +67,7 @@ class Fuzzer:
             lambda: ecs.create_cluster(clusterName=self.pick("a", "b")),
             lambda: ecs.delete_cluster(cluster=self.cluster()),
             lambda: ecs.describe_clusters(clusters=[self.cluster(), "zzz"]),
-            lambda: ecs.register_task_definition(
-                family=self.pick("web", "api"),
-                requiresCompatibilities=self.pick(["FARGATE"], ["EC2"], ["EC2", "FARGATE"], [], ["FARGAT"]),
-                networkMode=self.pick("awsvpc", "bridge", "host", "none", "awsvp"),
-                **{k: v for k, v in (("cpu", self.pick("256", "512", "1024", "333", "2 vCPU", None)),
-                                     ("memory", self.pick("512", "1024", "3072", "100", "1 GB", None))) if v},
-                containerDefinitions=[{
-                    "name": "c", "image": "nginx",
-                    **({"memory": self.pick(64, 256, 100000)} if self.rng.random() < 0.5 else {}),
-                    "portMappings": [{"containerPort": 80, **({"hostPort": self.pick(80, 0, 8080)}
-                                                              if self.rng.random() < 0.3 else {})}],
-                }],
-            ),
+            lambda: self.register_task_definition(),
             lambda: ecs.deregister_task_definition(taskDefinition=self.pick("web:1", "api:2", "nada:1")),
             lambda: self.run_task(),
             lambda: ecs.stop_task(cluster=self.cluster(), task=self.pick(*(self.task_arns or ["x"]), "nada")),
@@ -170,6 +158,33 @@ class Fuzzer:
         return self.sim.ec2.run_instances(
             ImageId=self.sim.image_id(), MinCount=1, MaxCount=1, UserData=user_data,
             InstanceType=self.pick("t3.micro", "m5.large"), SubnetId=self.net["subnets"][0]["SubnetId"])
+
+    def register_task_definition(self) -> Any:
+        """Valid and invalid task definitions; an enum value outside the API's ("FARGAT", "awsvp") must be refused
+        with InvalidParameterException, as ECS refuses it, never stored."""
+        compatibilities = self.pick(["FARGATE"], ["EC2"], ["EC2", "FARGATE"], [], ["FARGAT"])
+        network_mode = self.pick("awsvpc", "bridge", "host", "none", "awsvp")
+        invalid = "FARGAT" in compatibilities or network_mode == "awsvp"
+        try:
+            answer = self.sim.ecs.register_task_definition(
+                family=self.pick("web", "api"), requiresCompatibilities=compatibilities, networkMode=network_mode,
+                **{k: v for k, v in (("cpu", self.pick("256", "512", "1024", "333", "2 vCPU", None)),
+                                     ("memory", self.pick("512", "1024", "3072", "100", "1 GB", None))) if v},
+                containerDefinitions=[{
+                    "name": "c", "image": "nginx",
+                    **({"memory": self.pick(64, 256, 100000)} if self.rng.random() < 0.5 else {}),
+                    "portMappings": [{"containerPort": 80, **({"hostPort": self.pick(80, 0, 8080)}
+                                                              if self.rng.random() < 0.3 else {})}],
+                }],
+            )
+        except ClientError as error:
+            code, message = error.response["Error"]["Code"], error.response["Error"]["Message"]
+            if invalid and (code != "InvalidParameterException" or "should be one of [" not in message):
+                self.failures.append(f"{compatibilities} {network_mode}: {code} {message}")
+            raise
+        if invalid:
+            self.failures.append(f"{compatibilities} {network_mode}: accepted (AWS refuses an unknown enum value)")
+        return answer
 
     def launch(self) -> dict[str, Any]:
         return self.pick({}, {"launchType": self.pick("FARGATE", "EC2", "EXTERNAL", "fargate", "FARGATE_SPOT")},

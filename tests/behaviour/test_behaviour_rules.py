@@ -13,6 +13,7 @@ import pytest
 from ecslab.behaviour.rules import (
     application,
     circuit_breaker,
+    enum_values,
     health_check,
     images,
     process,
@@ -180,6 +181,16 @@ def test_desired_count_within_the_tasks_per_service_quota():
     assert service_quotas.desired_count_error(5000) is None
     assert service_quotas.desired_count_error(5001) == "Desired count exceeds limit."
     assert service_quotas.desired_count_error(-1) == "Desired count can not be less than 0."
+
+
+def test_enum_values_outside_the_shape_are_found_where_they_are():
+    shape = {"members": {"networkMode": {"enum": ("bridge", "awsvpc")},
+                         "containerDefinitions": {"member": {"members": {"protocol": {"enum": ("tcp", "udp")}}}}}}
+    assert enum_values.first_invalid(shape, {"networkMode": "awsvpc", "family": "x"}) is None
+    assert enum_values.first_invalid(shape, {"networkMode": "awsvp"}) == ("networkMode", ("bridge", "awsvpc"))
+    found = enum_values.first_invalid(shape, {"containerDefinitions": [{"protocol": "tcp"}, {"protocol": "tcpp"}]})
+    assert found == ("protocol", ("tcp", "udp"))
+    assert enum_values.message(*found) == "protocol should be one of [tcp,udp]"
 
 
 def test_application_auto_scaling_past_the_quota_is_a_failed_activity():

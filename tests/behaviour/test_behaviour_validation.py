@@ -195,3 +195,31 @@ def test_an_unexpected_moto_crash_is_an_aws_shaped_400(sim):
     error = raised.value.response
     assert error["ResponseMetadata"]["HTTPStatusCode"] == 400
     assert error["Error"]["Code"] == "InvalidAction"
+
+
+def _invalid(call, **params) -> str:
+    with pytest.raises(botocore.exceptions.ClientError) as info:
+        call(**params)
+    assert info.value.response["Error"]["Code"] == "InvalidParameterException"
+    assert info.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    return info.value.response["Error"]["Message"]
+
+
+def test_enum_values_outside_the_api_model_are_refused_and_nothing_is_stored(sim):
+    assert _invalid(sim.ecs.register_task_definition, family="enum", networkMode="awsvp",
+                    containerDefinitions=[{"name": "app", "image": "nginx", "memory": 64}]) \
+        == "networkMode should be one of [bridge,host,awsvpc,none]"
+    message = _invalid(sim.ecs.register_task_definition, family="enum", requiresCompatibilities=["EC2", "FARGAT"],
+                       containerDefinitions=[{"name": "app", "image": "nginx", "memory": 64}])
+    assert message.startswith("requiresCompatibilities should be one of [EC2,FARGATE,")
+    nested = _invalid(sim.ecs.register_task_definition, family="enum", containerDefinitions=[
+        {"name": "app", "image": "nginx", "memory": 64, "portMappings": [{"containerPort": 80, "protocol": "tcpp"}]}])
+    assert nested.startswith("protocol should be one of [")
+    assert sim.ecs.list_task_definitions(familyPrefix="enum")["taskDefinitionArns"] == []
+    sim.ecs.create_cluster(clusterName="lab")
+    assert _invalid(sim.ecs.list_tasks, cluster="lab", desiredStatus="RUNNIN").startswith(
+        "desiredStatus should be one of [RUNNING,PENDING,STOPPED")
+    assert _invalid(sim.ecs.describe_clusters, clusters=["lab"], include=["TAG"]).startswith(
+        "include should be one of [ATTACHMENTS,")
+    sim.ecs.register_task_definition(family="enum", networkMode="awsvpc", requiresCompatibilities=["FARGATE"],
+                                     cpu="256", memory="512", containerDefinitions=[{"name": "app", "image": "nginx"}])

@@ -21,14 +21,7 @@ _raw_timestamps = False  # the AWS CLI (v1) keeps timestamps as the wire's text:
 
 # Answers that the other half of issue 19 fixes (defects 4 to 7): tolerated here until then, each entry naming its
 # defect. Keys: (service, operation, path with list positions as [*]); empty this as those defects are fixed.
-TOLERATED: dict[tuple[str, str, str], str] = {
-    # Not the other half's, and not fixed yet: AWS's answer to an unknown compatibility is not documented, and the
-    # fuzz test (test_behaviour_fuzz.py) registers "FARGAT" and "awsvp" on purpose; the emulator accepts and echoes
-    # them.
-    ("ecs", "RegisterTaskDefinition", "taskDefinition.requiresCompatibilities[*]"):
-        "open: an unknown requiresCompatibilities value is accepted",
-    ("ecs", "RegisterTaskDefinition", "taskDefinition.networkMode"): "open: an unknown networkMode is accepted",
-}
+TOLERATED: dict[tuple[str, str, str], str] = {}
 
 # Where AWS itself answers outside the model's enum: the check follows AWS, not the model. Each names the AWS page.
 AWS_OUTSIDE_THE_MODEL: dict[tuple[str, str, str], str] = {

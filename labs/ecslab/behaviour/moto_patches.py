@@ -50,6 +50,7 @@ from ecslab.behaviour import (
     caller_identity,
     cloudformation_replacement,
     cluster_settings,
+    enum_validation,
     execute_command,
     express_mode,
     external_controller,
@@ -279,6 +280,8 @@ ADDITIONS: tuple[Addition, ...] = (
 )
 
 PATCHES: tuple[Patch, ...] = (
+    Patch(EC2ContainerServiceResponse, "call_action", "(self) -> 'TYPE_RESPONSE'", wrap(enum_validation.call_action),
+          "every ECS request's enum members checked against the API model (moto stored networkMode 'awsvp')"),
     Patch(EC2ContainerServiceResponse, "run_task", RESPONSE_SIGNATURE,
           _response(_run_task), "placement, capacity providers, validation, and `failures` (moto: always [])"),
     Patch(EC2ContainerServiceResponse, "create_service", RESPONSE_SIGNATURE, _response(_create_service),
