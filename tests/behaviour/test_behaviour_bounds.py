@@ -136,3 +136,33 @@ def test_application_auto_scaling_cannot_take_a_service_past_the_quota(sim):
                                             "Desired count exceeds limit.")
         assert desired(sim) == 1
         assert sim.service("lab", "web")["deployments"][0]["desiredCount"] == 1
+
+
+def test_run_instances_and_auto_scaling_need_a_free_address_in_the_subnet(sim):
+    net = sim.network()
+    subnet = small_subnet(sim, net)  # 11 usable addresses
+    image = sim.image_id()
+    with pytest.raises(botocore.exceptions.ClientError) as info:
+        sim.ec2.run_instances(ImageId=image, MinCount=12, MaxCount=12, InstanceType="t3.micro", SubnetId=subnet)
+    assert info.value.response["Error"]["Code"] == "InsufficientFreeAddressesInSubnet"
+    assert info.value.response["Error"]["Message"] == (
+        "The specified subnet does not have enough free addresses to satisfy the request.")
+    assert sim.ec2.describe_instances(Filters=[{"Name": "subnet-id", "Values": [subnet]}])["Reservations"] == []
+    sim.ec2.run_instances(ImageId=image, MinCount=11, MaxCount=11, InstanceType="t3.micro", SubnetId=subnet)
+    assert available(sim, subnet) == 0
+
+    sim.ec2.create_launch_template(LaunchTemplateName="cheio", LaunchTemplateData={
+        "ImageId": image, "InstanceType": "t3.micro"})
+    sim.autoscaling.create_auto_scaling_group(
+        AutoScalingGroupName="cheio", LaunchTemplate={"LaunchTemplateName": "cheio"}, MinSize=0, MaxSize=2,
+        DesiredCapacity=1, VPCZoneIdentifier=subnet)
+    (group,) = sim.autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=["cheio"])["AutoScalingGroups"]
+    assert group["Instances"] == []
+    (activity,) = sim.autoscaling.describe_scaling_activities(AutoScalingGroupName="cheio")["Activities"]
+    assert activity["StatusCode"] == "Failed"
+    assert activity["StatusMessage"] == (
+        "The specified subnet does not have enough free addresses to satisfy the request.")
+    assert activity["Description"].startswith("Launching a new EC2 instance.  Status Reason: The specified subnet")
+    assert "increasing the capacity from 0 to 1" in activity["Cause"]
+    instances = sim.ec2.describe_instances(Filters=[{"Name": "subnet-id", "Values": [subnet]}])["Reservations"]
+    assert sum(len(r["Instances"]) for r in instances) == 11

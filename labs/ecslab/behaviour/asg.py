@@ -3,12 +3,15 @@ launch new ones across their subnets' AZs with the mix of On-Demand, Spot and in
 
 from __future__ import annotations
 
+import json
 import math
 import random
 from typing import Any
 
 from moto.autoscaling.models import ASG_NAME_TAG, InstanceState
 
+from ecslab.behaviour import network, state
+from ecslab.behaviour.aws_errors import InsufficientFreeAddresses
 from ecslab.behaviour.world import World
 
 
@@ -32,15 +35,24 @@ def set_capacity(world: World, group: Any, desired: int) -> None:
 def launch_instances(original: Any, group: Any, count_needed: int, propagated_tags: dict[str, str]) -> None:
     """Launch an ASG's new instances one by one, as EC2 Auto Scaling does: each in the subnet of the
     least-used AZ, and, with a mixed instances policy, On-Demand or Spot by the instances distribution and
-    of the overrides' types in turn. (moto puts all of them on demand in the first subnet, of one type.)"""
+    of the overrides' types in turn. (moto puts all of them on demand in the first subnet, of one type.)
+    An instance whose subnets have no free address is not launched: a failed scaling activity says why."""
     subnets = [s for s in (group.vpc_zone_identifier or "").split(",") if s]
-    if not group.mixed_instances_policy and len(subnets) <= 1:
-        original(group, count_needed, propagated_tags)
-        return
     ec2 = group.autoscaling_backend.ec2_backend
+    if not group.mixed_instances_policy and len(subnets) <= 1:
+        room = network.free_addresses(ec2, subnets[0]) if subnets else count_needed
+        if min(room, count_needed):
+            original(group, min(room, count_needed), propagated_tags)
+        for _ in range(count_needed - min(room, count_needed)):
+            _failed_launch(group, subnets[0])
+        return
     tags = {**propagated_tags, ASG_NAME_TAG: group.name, **group.instance_tags}
     for _ in range(count_needed):
-        subnet = _least_used_subnet(ec2, group, subnets) if subnets else None
+        open_subnets = [s for s in subnets if network.free_addresses(ec2, s) > 0]
+        if subnets and not open_subnets:
+            _failed_launch(group, _least_used_subnet(ec2, group, subnets))
+            continue
+        subnet = _least_used_subnet(ec2, group, open_subnets) if subnets else None
         spot = _next_is_spot(group)
         reservation = ec2.run_instances(
             group.image_id, 1, group.user_data, group.security_groups,
@@ -56,6 +68,61 @@ def launch_instances(original: Any, group: Any, count_needed: int, propagated_ta
             instance.autoscaling_group = group
             group.instance_states.append(
                 InstanceState(instance, protected_from_scale_in=group.new_instances_protected_from_scale_in))
+
+
+# EC2 Auto Scaling's words for a launch that failed (the activity of a real group, quoted in kubernetes/autoscaler#1263:
+# "Launching a new EC2 instance.  Status Reason: <EC2's message> Launching EC2 instance failed.", its Cause "At <time>
+# an instance was started in response to a difference between desired and actual capacity, increasing the capacity
+# from N to N+1."); the reason is EC2's InsufficientFreeAddressesInSubnet (aws_errors).
+LAUNCH_FAILED = "Launching a new EC2 instance.  Status Reason: {reason} Launching EC2 instance failed."
+LAUNCH_CAUSE = ("At {at} an instance was started in response to a difference between desired and actual capacity, "
+                "increasing the capacity from {before} to {after}.")
+
+
+def _failed_launch(group: Any, subnet_id: str) -> None:
+    """A scaling activity of the group: the instance it wanted was not launched (no free address in `subnet_id`)."""
+    from moto.moto_api._internal import mock_random
+
+    from ecslab.behaviour.clock import clock
+
+    now = clock().to_datetime(clock().now())
+    reason = InsufficientFreeAddresses.message
+    before = len(group.instance_states)
+    zone = group.autoscaling_backend.ec2_backend.get_subnet(subnet_id).availability_zone
+    activities = state.get(group)
+    if activities is None:
+        activities = state.put(group, [])
+    activities.append({
+        "ActivityId": str(mock_random.uuid4()),
+        "AutoScalingGroupName": group.name,
+        "Description": LAUNCH_FAILED.format(reason=reason),
+        "Cause": LAUNCH_CAUSE.format(at=now.strftime("%Y-%m-%dT%H:%M:%SZ"), before=before, after=before + 1),
+        "StartTime": now,
+        "EndTime": now,
+        "StatusCode": "Failed",
+        "StatusMessage": reason,
+        "Progress": 100,
+        "Details": json.dumps({"Subnet ID": subnet_id, "Availability Zone": zone}),
+        "AutoScalingGroupARN": group.arn,
+    })
+
+
+def describe_scaling_activities(original: Any) -> Any:
+    """DescribeScalingActivities: the groups' recorded activities, newest first (moto answered none)."""
+    import functools
+
+    from moto.core.responses import ActionResult
+
+    @functools.wraps(original)
+    def action(response: Any) -> ActionResult:
+        name = response._get_param("AutoScalingGroupName")
+        groups = response.autoscaling_backend.autoscaling_groups
+        found = [a for group_name, group in groups.items() if not name or group_name == name
+                 for a in (state.get(group) or [])]
+        found.sort(key=lambda a: a["StartTime"], reverse=True)
+        return ActionResult({"Activities": found})
+
+    return action
 
 
 def _template_ref(group: Any) -> dict[str, str] | None:

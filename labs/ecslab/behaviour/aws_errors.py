@@ -7,6 +7,7 @@ from __future__ import annotations
 
 ECS = "ecs"
 APPLICATION_AUTOSCALING = "application-autoscaling"
+EC2 = "ec2"
 
 
 class AwsError(Exception):
@@ -84,3 +85,11 @@ class ScalingValidation(AwsError):
 class ScalingObjectNotFound(AwsError):
     code = "ObjectNotFoundException"
     service = APPLICATION_AUTOSCALING
+
+
+class InsufficientFreeAddresses(AwsError):
+    """EC2's error when a subnet has no address left for a new network interface."""
+
+    code = "InsufficientFreeAddressesInSubnet"
+    service = EC2
+    message = "The specified subnet does not have enough free addresses to satisfy the request."

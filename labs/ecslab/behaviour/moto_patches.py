@@ -25,6 +25,7 @@ from moto.cloudwatch.models import CloudWatchBackend
 from moto.cloudwatch.responses import CloudWatchResponse
 from moto.core.exceptions import JsonRESTError
 from moto.core.responses import ActionResult
+from moto.ec2.exceptions import EC2ClientError
 from moto.ec2.models.elastic_network_interfaces import NetworkInterface
 from moto.ec2.models.instances import InstanceBackend
 from moto.ec2.models.nat_gateways import NatGatewayBackend
@@ -402,6 +403,13 @@ PATCHES: tuple[Patch, ...] = (
     Patch(SecurityGroupBackend, "delete_security_group", "(self, name: str | None = None, group_id: str | None = None) "
           "-> None", wrap(security_group_dependencies.delete_security_group),
           "a group still used by an interface or a just-terminated instance was deleted (AWS: DependencyViolation)"),
+    Patch(InstanceBackend, "run_instances",
+          "(self, image_id: 'str', count: 'int', user_data: 'Base64EncodedString | None', "
+          "security_group_names: 'list[str]', **kwargs: 'Any') -> 'Reservation'",
+          wrap(network.run_instances),
+          "instances were launched into a full subnet (AWS: InsufficientFreeAddressesInSubnet)"),
+    Patch(AutoScalingResponse, "describe_scaling_activities", "(self) -> moto.core.responses.ActionResult",
+          asg.describe_scaling_activities, "moto answered no activity; now the group's failed launches"),
     Patch(InstanceBackend, "terminate_instances",
           "(self, instance_ids: 'list[str]') -> 'list[tuple[Instance, InstanceState]]'",
           wrap(security_group_dependencies.terminate_instances),
@@ -507,6 +515,8 @@ def moto_error(error: AwsError) -> Exception:
     """moto's exception for an AWS error the behaviour layer raised (same code, message and protocol)."""
     if error.service == aws_errors.ECS:
         return ECSException(error.code, error.message)
+    if error.service == aws_errors.EC2:
+        return EC2ClientError(error.code, error.message)
     return JsonRESTError(error.code, error.message)
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from moto.ec2 import ec2_backends
 from moto.ec2.utils import random_public_ip
 
+from ecslab.behaviour.aws_errors import InsufficientFreeAddresses
 from ecslab.behaviour.rules import subnet_addresses
 
 _next_ip: str | None = None  # handed to moto's Task constructor through the patched random_private_ip
@@ -24,6 +25,23 @@ def addresses_in_use(ec2: Any, subnet: Any) -> set[str]:
     used.update(instance.private_ip for reservation in ec2.reservations.values() for instance in reservation.instances
                 if getattr(instance, "subnet_id", None) == subnet.id and getattr(instance, "private_ip", None))
     return used
+
+
+def free_addresses(ec2: Any, subnet_id: str) -> int:
+    """How many more network interfaces the subnet can hold (rules.subnet_addresses)."""
+    subnet = ec2.get_subnet(subnet_id)
+    return subnet_addresses.free_count(subnet.cidr_block, addresses_in_use(ec2, subnet))
+
+
+def run_instances(original: Any, ec2: Any, image_id: str, count: int, user_data: Any, security_group_names: Any,
+                  **kwargs: Any) -> Any:
+    """RunInstances (and every launch of the emulator's own: Auto Scaling groups) needs a free address in the subnet
+    for each instance: else EC2's InsufficientFreeAddressesInSubnet, and nothing is launched."""
+    subnet_id = kwargs.get("subnet_id") or next(
+        (nic["SubnetId"] for nic in kwargs.get("nics") or [] if isinstance(nic, dict) and nic.get("SubnetId")), None)
+    if subnet_id and free_addresses(ec2, subnet_id) < int(count or 1):  # an unknown subnet: moto's own error
+        raise InsufficientFreeAddresses()
+    return original(ec2, image_id, count, user_data, security_group_names, **kwargs)
 
 
 class AddressBook:

@@ -3,8 +3,9 @@
 AWS reserves five addresses of every subnet CIDR block: the first four (network address, VPC router, DNS, future
 use) and the last (broadcast), so a /24 has 251 usable addresses and a /28 has 11 (Amazon VPC User Guide, "Subnet
 CIDR blocks"). Every network interface in the subnet (an awsvpc task's, an instance's, a NAT gateway's) holds one.
-A new interface gets the lowest free usable address; when none is left, EC2 answers InsufficientFreeAddressesInSubnet
-and an awsvpc task that needed it fails to start.
+A new interface gets the lowest free usable address; when none is left, EC2 answers InsufficientFreeAddressesInSubnet:
+an awsvpc task that needed it fails to start, RunInstances is refused (fewer free addresses than MinCount), and an
+Auto Scaling group's launch fails as a scaling activity, the instance not created.
 """
 
 from __future__ import annotations
@@ -25,6 +26,11 @@ def _usable_range(cidr: str) -> range:
 def usable_count(cidr: str) -> int:
     """2^(32 - prefix) - 5."""
     return len(_usable_range(cidr))
+
+
+def free_count(cidr: str, used: Collection[str]) -> int:
+    """How many more network interfaces (an instance's, a task's) the subnet can hold."""
+    return max(0, usable_count(cidr) - len(set(used)))
 
 
 def first_free(cidr: str, used: Collection[str], above: str | None = None) -> str | None:
