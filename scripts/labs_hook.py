@@ -101,8 +101,19 @@ def page(notebook: Path) -> tuple[str, dict[str, bytes]]:
             cell.source = LOCAL_LINK.sub(_page_link, cell.source.replace(DOLLAR_IN_NOTEBOOKS, "&#36;"))
     images_dir = f"{notebook.stem}_files"
     body, resources = MarkdownExporter().from_notebook_node(executed, resources={"output_files_dir": images_dir})
-    for alt in _plot_descriptions(executed):
-        body = re.sub(r"!\[png\]\(", lambda _m, alt=alt: f"![{alt}](", body, count=1)
+    outputs = resources.get("outputs", {})
+    diagrams = shown_diagrams(outputs)
+    alts = diagram_alt_texts() if diagrams else {}
+    descriptions = iter(_plot_descriptions(executed))
+
+    def described(match: re.Match) -> str:
+        path, description = match.group(1), next(descriptions, "Imagem gerada pelo laboratório")
+        if path in diagrams:  # one of the course's diagrams: the site's own copy, with its alt text from the pages
+            name = diagrams[path]
+            return f"![{alts.get(name, f'Diagrama do curso: {name}')}](../{DIAGRAMS_SITE_FOLDER}/{name}.png)"
+        return f"![{description}]({path})"
+
+    body = PNG_OUTPUT.sub(described, body)
     title, _, rest = body.lstrip().partition("\n")
     banner = (
         f'\n\n!!! tip "Rode este laboratório na sua máquina"\n'
@@ -111,8 +122,32 @@ def page(notebook: Path) -> tuple[str, dict[str, bytes]]:
         f"    rode `make labs` e abra `{notebook.name}` no JupyterLab.\n"
     )
     images = {name: smaller_png(data) if name.endswith(".png") else data
-              for name, data in resources.get("outputs", {}).items()}
+              for name, data in outputs.items() if name not in diagrams}
     return title + banner + rest, images
+
+
+# A lab that shows one of the course's diagrams (display(Image(...)) of build/diagramas/NAME.png) gets, on its page,
+# the site's copy of that diagram with the alt text the course's pages give it: the same description everywhere, and
+# no second copy of the same image to download.
+DIAGRAMS = ROOT / "build" / "diagramas"
+DIAGRAMS_SITE_FOLDER = "diagramas"
+DIAGRAM_IN_PAGE = re.compile(r"!\[([^\]]+)\]\((?:\.\./)+" + DIAGRAMS_SITE_FOLDER + r"/([a-z0-9-]+)\.png\)")
+PNG_OUTPUT = re.compile(r"!\[png\]\(([^)\s]+\.png)\)")
+
+
+def shown_diagrams(outputs: dict[str, bytes]) -> dict[str, str]:
+    """{output file: diagram name} for the image outputs that are, byte for byte, one of the rendered diagrams."""
+    by_content = {image.read_bytes(): image.stem for image in DIAGRAMS.glob("*.png")}
+    return {name: by_content[data] for name, data in outputs.items() if data in by_content}
+
+
+def diagram_alt_texts() -> dict[str, str]:
+    """{diagram name: its alt text}, from the first page of docs/ that shows the diagram."""
+    alts: dict[str, str] = {}
+    for page_file in sorted((ROOT / "docs").rglob("*.md")):
+        for alt, name in DIAGRAM_IN_PAGE.findall(page_file.read_text(encoding="utf-8")):
+            alts.setdefault(name, alt)
+    return alts
 
 
 def smaller_png(data: bytes) -> bytes:

@@ -9,7 +9,11 @@
 - mkdocs-glightbox adds its stylesheet and scripts to every page; pages without a zoomable image lose them, and on
   the others its script is moved from <head>, where it blocks the first paint, to the end of <body>, right before
   the script that starts the lightbox. Both get the type text/x-after-paint: overrides/main.html runs them after
-  the theme's bundle, once the page is painted.
+  the theme's bundle, once the page is painted. Its stylesheet only styles the open lightbox, so it no longer
+  blocks the first paint either: it loads as `media="print"` (which the browser fetches without waiting for it)
+  and switches to all media once loaded. It was the one stylesheet the diagram and lab pages waited for and the
+  others did not.
+- Images generated during the build (the labs' plots) get their size too: they are read from memory.
 - Code blocks stay out of the search index (`data-search-exclude`, which Material's search plugin honours): they
   were a quarter of it, and every page downloads the whole index when it loads. Prose and inline code, where the
   course names every API call and field, stay searchable.
@@ -22,6 +26,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import posixpath
 import re
@@ -32,6 +37,8 @@ IMG = re.compile(r"<img\b[^>]*>")
 SRC = re.compile(r'\bsrc="([^"]+)"')
 GLIGHTBOX_SCRIPT = re.compile(r'<script src="[^"]*glightbox\.min\.js"></script>')
 GLIGHTBOX_INIT = '<script id="init-glightbox">'
+GLIGHTBOX_CSS = re.compile(r'<link href="([^"]*glightbox\.min\.css)" rel="stylesheet">')
+GLIGHTBOX_CSS_AFTER_PAINT = '<link href="{}" rel="stylesheet" media="print" onload="this.media=\'all\'">'
 AFTER_PAINT = 'type="text/x-after-paint"'  # run by the loader in overrides/main.html
 GLIGHTBOX_ASSETS = re.compile(
     r'<link href="[^"]*glightbox\.min\.css" rel="stylesheet">'
@@ -47,7 +54,7 @@ THEME_CSS = re.compile(r"main\.[0-9a-f]+\.min\.css$")
 CODE_BLOCK_OPENING = re.compile(r'<div class="(?:[^"]*\s)?highlight(?:\s[^"]*)?"')
 CODE_BLOCK = re.compile(f"({CODE_BLOCK_OPENING.pattern})(>.*?</code>)", re.S)
 
-_sources: dict[str, str] = {}
+_sources: dict[str, object] = {}  # dest_uri: MkDocs File (on disk, or generated in memory like the labs' plots)
 _sizes: dict[str, tuple[int, int]] = {}
 
 
@@ -55,8 +62,8 @@ def on_files(files, config):
     _sources.clear()
     _sizes.clear()
     for file in files:
-        if file.src_uri.lower().endswith((".png", ".jpg", ".jpeg", ".gif", ".webp")) and file.abs_src_path:
-            _sources[file.dest_uri] = file.abs_src_path
+        if file.src_uri.lower().endswith((".png", ".jpg", ".jpeg", ".gif", ".webp")):
+            _sources[file.dest_uri] = file
     return files
 
 
@@ -64,7 +71,8 @@ def image_size(dest_uri: str) -> tuple[int, int] | None:
     if dest_uri not in _sources:
         return None
     if dest_uri not in _sizes:
-        with Image.open(_sources[dest_uri]) as image:
+        file = _sources[dest_uri]
+        with Image.open(file.abs_src_path or io.BytesIO(file.content_bytes)) as image:
             _sizes[dest_uri] = image.size
     return _sizes[dest_uri]
 
@@ -148,6 +156,7 @@ def on_post_build(config):
 def on_post_page(output, page, config):
     if 'class="glightbox"' not in output:
         return GLIGHTBOX_ASSETS.sub("", output)
+    output = GLIGHTBOX_CSS.sub(lambda m: GLIGHTBOX_CSS_AFTER_PAINT.format(m.group(1)), output, count=1)
     script = GLIGHTBOX_SCRIPT.search(output)
     if script and GLIGHTBOX_INIT in output:
         output = output.replace(script.group(0), "", 1)
