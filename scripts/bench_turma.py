@@ -115,6 +115,11 @@ class Medidas:
     escritas: list[Escrita] = field(default_factory=list)
     donos: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     respostas: list[Any] = field(default_factory=list)  # walked for owners after the class (harvest_kept)
+    espera_relogio: dict[str, float] = field(default_factory=lambda: defaultdict(float))  # s per student
+
+    def waited(self, seconds: float) -> None:
+        with self.lock:
+            self.espera_relogio[current_student()] += seconds
 
     def call(self, operation: str, ms: float) -> None:
         with self.lock:
@@ -226,6 +231,19 @@ def instrument(medidas: Medidas) -> None:
         return status, body
 
     Emulador._call = timed_request  # type: ignore[method-assign]
+
+    original_pass_time = Emulador.pass_time
+
+    def timed_pass_time(backend: Any, s: Any, seconds: float) -> None:
+        """On a class emulator a student's `aguardar` sleeps while the instructor's clock runs: time the class
+        spends waiting, not the emulator working."""
+        started = time.perf_counter()
+        try:
+            original_pass_time(backend, s, seconds)
+        finally:
+            medidas.waited(time.perf_counter() - started)
+
+    Emulador.pass_time = timed_pass_time  # type: ignore[method-assign]
 
 
 def watch_responses(client: Any, medidas: Medidas) -> None:
@@ -732,6 +750,10 @@ def print_summary(turma: Turma, medidas: Medidas, wall: float, cross: list[str],
     print("Pausa de leitura:              " + (f"{turma.pausa:.0f} s em média antes de cada laboratório"
                                                     if turma.pausa else "nenhuma (o pior caso)"))
     print(f"Tempo total:                   {wall:.1f} s (meta ≤ {TARGET_WALL_S:.0f} s para 30 alunos)")
+    waits = list(medidas.espera_relogio.values())
+    if waits:
+        print(f"  dos quais esperando o relógio: {sum(waits) / len(alunos):.1f} s por aluno em média, "
+              f"{max(waits):.1f} s no máximo (`aguardar` de um aluno espera o relógio da turma correr)")
     print(f"Chamadas de API:               {len(lat)} ({medidas.tentativas} tentativas HTTP)")
     print(f"Latência p50 / p95 / p99:      {p50:.0f} / {p95:.0f} / {p99:.0f} ms (meta p95 ≤ {TARGET_P95_MS:.0f} ms)")
     if cpu is not None and lat:

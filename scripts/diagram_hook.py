@@ -77,10 +77,15 @@ def optimize(image: Path) -> None:
 
 
 def render_all(force: bool = False) -> list[Path]:
-    """Renders every stale diagram (all of them with force); returns the scripts rendered."""
-    todo = [s for s in diagram_scripts() if force or is_stale(s)]
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        list(pool.map(render, todo))
+    """Renders every stale diagram (all of them with force); returns the scripts rendered. Two builds at once
+    render them once: the second waits for the first, then finds the images fresh."""
+    from filelock import FileLock
+
+    OUTPUT.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(f"{OUTPUT}.lock"):
+        todo = [s for s in diagram_scripts() if force or is_stale(s)]
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            list(pool.map(render, todo))
     return todo
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import sys
 from pathlib import Path
+from typing import Any
 
 import nbformat
 
@@ -186,11 +187,26 @@ def _plot_descriptions(nb: nbformat.NotebookNode) -> list[str]:
 def on_pre_build(config) -> None:
     from mkdocs.exceptions import PluginError
 
-    if is_stale():
-        try:
+    try:
+        run_if_stale()
+    except LabRunError as error:
+        raise PluginError(str(error)) from error
+
+
+def run_if_stale() -> None:
+    """Run the labs when their executed copies are stale. Two builds at once (two test workers, or `make serve`
+    beside `make build`) would run them twice into the same folder: the second waits for the first, then finds
+    the copies fresh."""
+    with one_run_at_a_time():
+        if is_stale():
             run_all()
-        except LabRunError as error:
-            raise PluginError(str(error)) from error
+
+
+def one_run_at_a_time() -> Any:
+    from filelock import FileLock
+
+    OUTPUT.parent.mkdir(parents=True, exist_ok=True)
+    return FileLock(f"{OUTPUT}.lock")
 
 
 def on_files(files, config):
@@ -215,7 +231,8 @@ def on_serve(server, config, builder):
 
 if __name__ == "__main__":
     try:
-        run_all()
+        with one_run_at_a_time():
+            run_all()
     except LabRunError as error:
         sys.exit(f"ERRO: {error}")
     print(f"{len(notebooks())} laboratório(s) executado(s) em {OUTPUT.relative_to(ROOT)}/")
