@@ -1,7 +1,10 @@
 """AWS's own ECS tutorials for the AWS CLI, run step by step with the real `aws` command against one emulator.
 
 The emulator is started as the behaviour tests start theirs (tests/behaviour/behaviour_testutil.py) and reset before
-each test; the clock moves through the emulator's own endpoint where a tutorial waits.
+each test. Its clock stands still during a tutorial and moves, through the emulator's own endpoint, only where the
+tutorial waits: how long each `aws` process takes to start on a busy machine never counts as simulated time (at
+the tests' time scale a few wall seconds are many simulated minutes, enough for a load to end and a service to
+scale back in).
 """
 
 from __future__ import annotations
@@ -56,7 +59,10 @@ class Tutorial:
 
     def advance(self, seconds: float) -> None:
         """The time the tutorial waits, on the emulator's simulated clock."""
-        request = urllib.request.Request(f"{self.url}/ecslab/relogio", data=json.dumps({"avancar": seconds}).encode(),
+        self.clock({"avancar": seconds})
+
+    def clock(self, payload: dict[str, Any]) -> None:
+        request = urllib.request.Request(f"{self.url}/ecslab/relogio", data=json.dumps(payload).encode(),
                                          method="POST")
         urllib.request.urlopen(request, timeout=60).read()
 
@@ -75,8 +81,13 @@ def emulator(tmp_path_factory) -> Iterator[str]:
 
 
 @pytest.fixture
-def tutorial(emulator, tmp_path) -> Tutorial:
+def tutorial(emulator, tmp_path) -> Iterator[Tutorial]:
     # everything, IAM included: each tutorial makes its own ecsInstanceRole
     reset = urllib.request.Request(f"{emulator}/ecslab/reset", data=json.dumps({"manter": []}).encode(), method="POST")
     urllib.request.urlopen(reset, timeout=60).read()
-    return Tutorial(emulator, tmp_path)
+    steps = Tutorial(emulator, tmp_path)
+    steps.clock({"pausar": True})
+    try:
+        yield steps
+    finally:
+        steps.clock({"pausar": False})
