@@ -402,3 +402,22 @@ def test_cron_fields_follow_aws_days_and_names():
     assert after("cron(0 0 29 FEB ? *)", friday) == datetime(2028, 2, 29, 0, 0)
     assert after("cron(0 12 1 JAN,JUL ? 2027)", friday) == datetime(2027, 1, 1, 12, 0)
     assert after("cron(0 12 1 1 ? 2020)", friday) is None  # a year already past never comes
+
+
+def test_registering_a_range_brings_the_desired_count_inside_it(sim):
+    """API_RegisterScalableTarget: registering or updating a target changes an active resource's capacity to a value
+    inside the new range, as a scaling activity."""
+    scaling = web_service(sim, desired=1, minimum=1, maximum=3)
+    assert activities(scaling) == []  # already inside: nothing to do
+    scaling.register_scalable_target(ServiceNamespace="ecs", ResourceId=RESOURCE, ScalableDimension=DIMENSION,
+                                     MinCapacity=2, MaxCapacity=4)
+    assert desired(sim) == 2
+    latest = activities(scaling)[0]
+    assert (latest["Description"], latest["Cause"], latest["StatusCode"]) == (
+        "Setting desired count to 2.", "minimum capacity was set to 2", "Successful")
+    scaling.register_scalable_target(ServiceNamespace="ecs", ResourceId=RESOURCE, ScalableDimension=DIMENSION,
+                                     MaxCapacity=1, MinCapacity=1)
+    assert desired(sim) == 1
+    assert activities(scaling)[0]["Cause"] == "maximum capacity was set to 1"
+    sim.stable("lab", "web")
+    assert sim.service("lab", "web")["runningCount"] == 1

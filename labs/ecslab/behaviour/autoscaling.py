@@ -21,7 +21,7 @@ from ecslab.behaviour import metrics, state
 from ecslab.behaviour.aws_errors import ScalingObjectNotFound, ScalingValidation
 from ecslab.behaviour.clock import clock
 from ecslab.behaviour.rules import service_quotas
-from ecslab.behaviour.world import World
+from ecslab.behaviour.world import World, world_of
 
 DIMENSION = "ecs:service:DesiredCount"
 DEFAULT_COOLDOWN = 300.0
@@ -215,11 +215,12 @@ def invoke(world: World, policy: Any, trigger: Trigger, at: float) -> None:
     if last is not None and at - last < cooldown:
         return
     world.sim.last_scaling[(policy.resource_id, direction)] = at
-    set_desired(world, policy, wanted, at,
-                f"monitor alarm {trigger.alarm_name} in state {trigger.state} triggered policy {policy.policy_name}")
+    set_desired(world, policy, wanted,
+                f"monitor alarm {trigger.alarm_name} in state {trigger.state} triggered policy {policy.policy_name}",
+                at=at)
 
 
-def set_desired(world: World, owner: Any, wanted: int, at: float, cause: str) -> None:
+def set_desired(world: World, owner: Any, wanted: int, cause: str, *, at: float) -> None:
     """Set the desired count of the service `owner` (a policy or scheduled action) scales, with its activity."""
     service = service_of(world, owner.resource_id)
     if service is None:
@@ -288,7 +289,29 @@ ECS_SERVICE_LINKED_ROLE = ("arn:aws:iam::{account}:role/aws-service-role/ecs.app
 def register_scalable_target(original: Callable[..., Any], backend: Any, namespace: str, r_id: str, dimension: str,
                              min_capacity: int | None, max_capacity: int | None, role_arn: str | None,
                              suspended_state: Any) -> Any:
-    """DescribeScalableTargets' RoleARN is required: an ECS target without one gets ECS's service-linked role."""
-    if not role_arn and namespace == ServiceNamespaceValueSet.ECS.value:
+    """DescribeScalableTargets' RoleARN is required: an ECS target without one gets ECS's service-linked role.
+    Registering (or updating) a target brings an active service's desired count inside its new range, as a
+    scaling activity (API_RegisterScalableTarget: "it changes the resource's current capacity to a value that is
+    inside of this range")."""
+    ecs = namespace == ServiceNamespaceValueSet.ECS.value
+    if not role_arn and ecs:
         role_arn = ECS_SERVICE_LINKED_ROLE.format(account=backend.account_id)
-    return original(backend, namespace, r_id, dimension, min_capacity, max_capacity, role_arn, suspended_state)
+    target = original(backend, namespace, r_id, dimension, min_capacity, max_capacity, role_arn, suspended_state)
+    if ecs and dimension == DIMENSION:
+        world = world_of(backend.account_id, backend.region_name)
+        service = service_of(world, r_id)
+        if service is not None and service.status == "ACTIVE":
+            moved = into_range(service.desired_count, target.min_capacity, target.max_capacity)
+            if moved is not None:
+                set_desired(world, target, *moved, at=clock().now())
+    return target
+
+
+def into_range(current: int, minimum: int | None, maximum: int | None) -> tuple[int, str] | None:
+    """The capacity nearest to `current` within [minimum, maximum], with the activity's cause (a registration or a
+    scheduled action that moved the range); None when `current` is already inside."""
+    if minimum is not None and current < int(minimum):
+        return int(minimum), f"minimum capacity was set to {int(minimum)}"
+    if maximum is not None and current > int(maximum):
+        return int(maximum), f"maximum capacity was set to {int(maximum)}"
+    return None

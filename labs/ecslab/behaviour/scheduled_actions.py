@@ -88,11 +88,9 @@ def run(world: World, action: Any, at: float) -> None:
     service = autoscaling.service_of(world, action.resource_id)
     if service is None or action.scalable_dimension != autoscaling.DIMENSION:
         return
-    current = int(service.desired_count or 0)
-    if low is not None and current < int(low):
-        autoscaling.set_desired(world, action, int(low), at, f"minimum capacity was set to {low}")
-    elif high is not None and current > int(high):
-        autoscaling.set_desired(world, action, int(high), at, f"maximum capacity was set to {high}")
+    moved = autoscaling.into_range(int(service.desired_count or 0), low, high)
+    if moved is not None:
+        autoscaling.set_desired(world, action, *moved, at=at)
 
 
 # --- moto entry points (wired in by moto_patches.py) -------------------------------------------------------------
