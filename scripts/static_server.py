@@ -32,6 +32,11 @@ class Handler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format, *args):  # noqa: A002 - keep the console quiet
         pass
 
+    def handle(self):
+        """A browser that leaves a page closes connections mid-answer: nothing is left to answer."""
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            super().handle()
+
     def end_headers(self):
         self.send_header("Cache-Control", "max-age=600")
         super().end_headers()
