@@ -13,11 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from moto.applicationautoscaling.models import FakeApplicationAutoscalingPolicy, ServiceNamespaceValueSet
-from moto.cloudwatch.models import cloudwatch_backends
-from moto.moto_api._internal import mock_random
-
-from ecslab.behaviour import metrics, state
+from ecslab.behaviour import metrics, moto_terms, state
 from ecslab.behaviour.aws_errors import ScalingObjectNotFound, ScalingValidation
 from ecslab.behaviour.clock import clock
 from ecslab.behaviour.rules import service_quotas
@@ -47,7 +43,7 @@ class Trigger:
 
 def tracking_alarms(policy: Any) -> list[Any]:
     """Replaces moto's alarms (threshold 6 whatever the target): high at the target, low at 90% of it."""
-    cloudwatch = cloudwatch_backends[policy.account_id][policy.region_name]
+    cloudwatch = world_of(policy.account_id, policy.region_name).cloudwatch
     config = policy.target_tracking_scaling_policy_configuration or {}
     target = float(config.get("TargetValue") or 0)
     custom = config.get("CustomizedMetricSpecification")
@@ -61,13 +57,13 @@ def tracking_alarms(policy: Any) -> list[Any]:
         metric_name = "MemoryUtilization" if "Memory" in predefined else "CPUUtilization"
         _, cluster_name, service_name = policy.resource_id.split("/")
         dimensions = [{"Name": "ClusterName", "Value": cluster_name}, {"Name": "ServiceName", "Value": service_name}]
-    action = f"{policy.policy_arn}:createdBy/{mock_random.uuid4()}"
+    action = f"{policy.policy_arn}:createdBy/{moto_terms.uuid4()}"
     wanted = [("AlarmHigh", "GreaterThanThreshold", HIGH_PERIODS, target)]
     if not config.get("DisableScaleIn"):
         wanted.append(("AlarmLow", "LessThanThreshold", LOW_PERIODS, round(target * LOW_FACTOR, 6)))
     return [
         cloudwatch.put_metric_alarm(
-            name=f"TargetTracking-{policy.resource_id}-{suffix}-{mock_random.uuid4()}",
+            name=f"TargetTracking-{policy.resource_id}-{suffix}-{moto_terms.uuid4()}",
             namespace=namespace, metric_name=metric_name, comparison_operator=comparison,
             evaluation_periods=periods, datapoints_to_alarm=periods, period=60, threshold=threshold,
             statistic=statistic, description=f"DO NOT EDIT OR DELETE. For TargetTrackingScaling policy {action}.",
@@ -86,8 +82,7 @@ def put_scaling_policy(original: Callable[..., Any], backend: Any, policy_name: 
             f"No scalable target registered for service namespace: {service_namespace}, resource ID: {resource_id}, "
             f"scalable dimension: {scalable_dimension}"
         )
-    key = FakeApplicationAutoscalingPolicy.formulate_key(service_namespace, resource_id, scalable_dimension,
-                                                          policy_name)
+    key = moto_terms.policy_key(service_namespace, resource_id, scalable_dimension, policy_name)
     previous = backend.policies.get(key)
     policy = original(backend, policy_name, service_namespace, resource_id, scalable_dimension, policy_body,
                       policy_type)
@@ -243,7 +238,7 @@ def record_activity(world: World, owner: Any, at: float, description: str, cause
     """One scaling activity of the target `owner` (a policy or scheduled action) belongs to."""
     moment = clock().to_datetime(at).timestamp()
     world.sim.activities.append({
-        "ActivityId": str(mock_random.uuid4()),
+        "ActivityId": moto_terms.uuid4(),
         "ServiceNamespace": owner.service_namespace,
         "ResourceId": owner.resource_id,
         "ScalableDimension": owner.scalable_dimension,
@@ -258,7 +253,7 @@ def record_activity(world: World, owner: Any, at: float, description: str, cause
 
 def describe_scaling_activities(world: World, params: dict[str, Any]) -> dict[str, Any]:
     namespace = params.get("ServiceNamespace")
-    namespaces = [n.value for n in ServiceNamespaceValueSet]
+    namespaces = list(moto_terms.SERVICE_NAMESPACES)
     if namespace not in namespaces:
         raise ScalingValidation(
             f"1 validation error detected: Value '{namespace}' at 'serviceNamespace' failed to satisfy constraint: "
@@ -293,7 +288,7 @@ def register_scalable_target(original: Callable[..., Any], backend: Any, namespa
     Registering (or updating) a target brings an active service's desired count inside its new range, as a
     scaling activity (API_RegisterScalableTarget: "it changes the resource's current capacity to a value that is
     inside of this range")."""
-    ecs = namespace == ServiceNamespaceValueSet.ECS.value
+    ecs = namespace == moto_terms.ECS_NAMESPACE
     if not role_arn and ecs:
         role_arn = ECS_SERVICE_LINKED_ROLE.format(account=backend.account_id)
     target = original(backend, namespace, r_id, dimension, min_capacity, max_capacity, role_arn, suspended_state)

@@ -7,12 +7,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from moto.moto_api._internal import mock_random
-
 from ecslab.behaviour import (
     deployments,
     loadbalancing,
     messages,
+    moto_terms,
     pass_budget,
     placement,
     service_deployments,
@@ -45,7 +44,7 @@ def sim(service: Any) -> ServiceSim:
 
 def new_deployment(service: Any, at: float, rollback_of: str | None = None) -> dict[str, Any]:
     """A PRIMARY deployment for the service's current task definition; older ones become ACTIVE."""
-    deployment_id = f"ecs-svc/{mock_random.randint(10**18, 10**19 - 1)}"
+    deployment_id = f"ecs-svc/{moto_terms.deployment_number()}"
     record = sim(service)
     for old in service.deployments:
         old["status"] = "ACTIVE"
