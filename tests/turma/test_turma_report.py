@@ -205,9 +205,10 @@ def test_cli_relatorio_and_alunos(classe, turma, tmp_path):
 
 def test_cli_relatorio_refreshes_until_ctrl_c(classe, turma, tmp_path):
     page, printed = tmp_path / "ao-vivo.html", tmp_path / "saida.txt"
+    # PYTHONFAULTHANDLER: should it ever hang, SIGABRT prints where each of its threads stands.
     proc = subprocess.Popen([sys.executable, "-m", "ecslab.cli", "turma", "relatorio", "--html", str(page),
-                             "--atualizar", "0.5", "--aluno", ABSENT], env=turma.env, stdout=printed.open("w"),
-                            stderr=subprocess.PIPE, text=True)  # a file: a pipe nobody reads would fill up
+                             "--atualizar", "0.5", "--aluno", ABSENT], env={**turma.env, "PYTHONFAULTHANDLER": "1"},
+                            stdout=printed.open("w"), stderr=subprocess.PIPE, text=True)  # a pipe nobody reads fills up
     try:
         deadline = time.monotonic() + 60
         stamps: set[str] = set()
@@ -218,7 +219,12 @@ def test_cli_relatorio_refreshes_until_ctrl_c(classe, turma, tmp_path):
         refreshed = '<meta http-equiv="refresh" content="1">' in page.read_text()  # at least a second
     finally:
         proc.send_signal(signal.SIGINT)
-        _, err = proc.communicate(timeout=60)
+        try:
+            _, err = proc.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.send_signal(signal.SIGABRT)
+            _, err = proc.communicate(timeout=30)
+            pytest.fail(f"Ctrl-C did not stop the live report within 60 s; its threads:\n{err}")
     out = printed.read_text()
     rounds = re.findall(r"esta levou [\d.]+ s", out)
     assert len(stamps) >= 2, f"one page only; the rounds: {rounds}\n{err}"

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import signal
 import sys
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -165,7 +168,7 @@ def cmd_relatorio(args: argparse.Namespace) -> int:
     csv_path = Path(args.csv) if args.csv else None
     refresh = max(1, round(args.atualizar)) if args.atualizar else 30  # the page's own reload, in seconds
     live = args.atualizar is not None
-    try:
+    with _ctrl_c_ends_the_round(live) as stopped:
         while True:
             started = time.monotonic()
             quadro = relatorio_turma(s, alunos=args.aluno or None, conhecidos=sorted(memory))
@@ -187,10 +190,38 @@ def cmd_relatorio(args: argparse.Namespace) -> int:
                 return 0
             took = time.monotonic() - started
             print(f"Próxima rodada em {args.atualizar:g} s (esta levou {took:.1f} s). Ctrl-C para parar.", flush=True)
-            time.sleep(args.atualizar)
-    except KeyboardInterrupt:
-        print("\nRelatório parado." + (f" Última versão em {html_path.resolve()}." if html_path else ""))
-        return 0
+            until = time.monotonic() + args.atualizar
+            while not stopped() and time.monotonic() < until:
+                time.sleep(min(STOP_POLL, max(0.0, until - time.monotonic())))
+            if stopped():
+                print("\nRelatório parado." + (f" Última versão em {html_path.resolve()}." if html_path else ""))
+                return 0
+
+
+STOP_POLL = 0.1  # seconds between two looks at Ctrl-C while the live report waits for its next round
+
+
+@contextlib.contextmanager
+def _ctrl_c_ends_the_round(live: bool) -> Iterator[Callable[[], bool]]:
+    """Ctrl-C ends the live report after the round in progress, instead of raising KeyboardInterrupt wherever the
+    main thread happens to be: inside the report's thread pool or a lock it holds, an exception from a signal can
+    leave a lock taken and the command hung (the test of this command saw it once). A second Ctrl-C interrupts at
+    once; a report of one round keeps Python's usual Ctrl-C."""
+    if not live:
+        yield lambda: False
+        return
+    pressed: list[bool] = []
+
+    def press(*_: Any) -> None:
+        if pressed:
+            raise KeyboardInterrupt
+        pressed.append(True)
+
+    previous = signal.signal(signal.SIGINT, press)
+    try:
+        yield lambda: bool(pressed)
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def cmd_limpar(args: argparse.Namespace) -> int:
