@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from _pytest.nodeid import NodeId
 
 ROOT = Path(__file__).resolve().parents[1]
 # The harness every test folder shares with the scripts (free ports, the CLI, the lab notebooks): scripts/lab_harness.py
@@ -24,10 +25,23 @@ GROUPS = {"site": "site", "browser": "site", "labs": "labs", "behaviour": "behav
           "turma": "turma"}
 
 
-def pytest_collection_modifyitems(items):
+@pytest.hookimpl(trylast=True)  # after the areas' own hooks and xdist's
+def pytest_collection_modifyitems(config, items):
     for item in items:
         area = Path(item.fspath).relative_to(ROOT / "tests").parts[0]
         item.add_marker(pytest.mark.xdist_group(GROUPS.get(area, area)))
+    if getattr(config.option, "loadgroup", False):  # set on xdist's workers under --dist loadgroup
+        for item in items:
+            group = group_of(item)
+            item._id = NodeId.parse(f"{item.nodeid.removesuffix('@' + group)}@{group}")
+
+
+def group_of(item) -> str:
+    """What --dist loadgroup schedules by: the '@<group>' suffix of a test's id, as pytest-xdist 3.8 writes it into
+    Node._nodeid, which pytest 9 no longer reads (the id lives in Node._id). Without it every test is scheduled alone
+    and both workers set up every area's session fixtures (emulators, the site build)."""
+    return "_".join(sorted({str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+                            for mark in item.iter_markers("xdist_group")}))
 
 
 @pytest.fixture(scope="session", autouse=True)
