@@ -45,7 +45,7 @@ def test_serve_does_not_loop_and_rebuilds_on_diagram_change():
     with tempfile.TemporaryFile("w+") as log:
         server = subprocess.Popen(
             [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, text=True,
+            cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, text=True,
         )
 
         def builds() -> int:
@@ -67,5 +67,21 @@ def test_serve_does_not_loop_and_rebuilds_on_diagram_change():
             time.sleep(6)
             assert builds() == 2, "uma mudança num diagrama deve causar exatamente uma reconstrução"
         finally:
-            server.terminate()
-            server.wait(timeout=20)
+            stop(server)
+
+
+def stop(server: subprocess.Popen) -> None:
+    """SIGTERM, as Ctrl-C's neighbour: the server must be gone within 20 s. Should it not be, the test says in what
+    state the kernel held it (a stopped or an uninterruptible process ignores SIGTERM for as long as it stays so)."""
+    server.terminate()
+    try:
+        server.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        status = Path(f"/proc/{server.pid}/status")
+        state = next((line for line in status.read_text().splitlines() if line.startswith("State:")), "?") \
+            if status.exists() else "?"
+        wchan = Path(f"/proc/{server.pid}/wchan")
+        where = wchan.read_text() if wchan.exists() else "?"
+        server.kill()
+        server.wait(timeout=20)
+        raise AssertionError(f"mkdocs serve não terminou 20 s após SIGTERM ({state}, wchan {where})") from None
