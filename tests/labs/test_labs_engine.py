@@ -61,3 +61,18 @@ def test_simulations_explain_themselves_off_the_emulator():
         simular_interrupcao_spot(sessao=s)
     with pytest.raises(ErroLab):
         simular_carga("c", "s", 150, sessao=s)
+
+
+def test_a_line_printed_in_pieces_reads_as_one_line():
+    """The kernel may send one print as two stream outputs (it flushed between the pieces): the executed notebook,
+    which the site shows and the tests read, has it as one text."""
+    import os
+
+    import nbformat
+    from lab_harness import execute, output_text
+
+    cell = nbformat.v4.new_code_cell(
+        "import sys, time\nsys.stdout.write('no cluster:'); sys.stdout.flush(); time.sleep(0.5); print(' ACTIVE')")
+    nb, _ = execute(nbformat.v4.new_notebook(cells=[cell]), dict(os.environ))
+    assert [out["text"] for out in nb.cells[0].outputs] == ["no cluster: ACTIVE\n"]
+    assert "no cluster: ACTIVE" in output_text(nb)
