@@ -166,3 +166,42 @@ def test_run_instances_and_auto_scaling_need_a_free_address_in_the_subnet(sim):
     assert "increasing the capacity from 0 to 1" in activity["Cause"]
     instances = sim.ec2.describe_instances(Filters=[{"Name": "subnet-id", "Values": [subnet]}])["Reservations"]
     assert sum(len(r["Instances"]) for r in instances) == 11
+
+    with sim.paused():  # the group keeps trying, a minute apart: once an address is free, its instance launches
+        sim.advance(61)
+        assert len(sim.autoscaling.describe_scaling_activities(AutoScalingGroupName="cheio")["Activities"]) == 2
+        sim.ec2.terminate_instances(InstanceIds=[instances[0]["Instances"][0]["InstanceId"]])
+        sim.advance(30)  # a terminated instance keeps its interface, and its address, for a minute
+        (group,) = sim.autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=["cheio"])["AutoScalingGroups"]
+        assert group["Instances"] == []
+        sim.advance(100)
+        (group,) = sim.autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=["cheio"])["AutoScalingGroups"]
+        assert len(group["Instances"]) == 1
+        assert available(sim, subnet) == 0
+
+
+def test_tasks_instances_and_other_interfaces_never_share_an_address(sim):
+    net = sim.network()
+    subnet = small_subnet(sim, net)  # 10.0.9.4 - 10.0.9.14 usable
+    sim.ecs.create_cluster(clusterName="lab")
+    sim.fargate_task_definition()
+    with sim.paused():
+        sim.ecs.run_task(cluster="lab", taskDefinition="web", count=2, launchType="FARGATE",
+                         networkConfiguration=awsvpc(subnet))
+        sim.advance(60)
+        tasks = [{d["name"]: d["value"] for d in t["attachments"][0]["details"]} for t in sim.tasks("lab")]
+    sim.ec2.run_instances(ImageId=sim.image_id(), MinCount=2, MaxCount=2, InstanceType="t3.micro", SubnetId=subnet)
+    allocation = sim.ec2.allocate_address(Domain="vpc")["AllocationId"]
+    sim.ec2.create_nat_gateway(SubnetId=subnet, AllocationId=allocation)
+    interface = sim.ec2.create_network_interface(SubnetId=subnet)["NetworkInterface"]
+
+    addresses = [task["privateIPv4Address"] for task in tasks]
+    addresses += [instance["PrivateIpAddress"] for reservation in sim.ec2.describe_instances(
+        Filters=[{"Name": "subnet-id", "Values": [subnet]}])["Reservations"] for instance in reservation["Instances"]]
+    in_subnet = [{"Name": "subnet-id", "Values": [subnet]}]
+    addresses += [address["PrivateIp"] for gateway in sim.ec2.describe_nat_gateways(Filters=in_subnet)["NatGateways"]
+                  for address in gateway["NatGatewayAddresses"]]
+    addresses.append(interface["PrivateIpAddress"])
+    assert len(addresses) == 6
+    assert sorted(addresses, key=lambda a: int(a.split(".")[3])) == [f"10.0.9.{n}" for n in range(4, 10)]
+    assert available(sim, subnet) == 5

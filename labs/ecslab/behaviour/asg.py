@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import math
 import random
+from dataclasses import dataclass, field
 from typing import Any
 
 from moto.autoscaling.models import ASG_NAME_TAG, InstanceState
@@ -15,14 +16,37 @@ from ecslab.behaviour.aws_errors import InsufficientFreeAddresses
 from ecslab.behaviour.world import World
 
 
-def replace_terminated(world: World) -> None:
+@dataclass
+class GroupSim:
+    activities: list[dict[str, Any]] = field(default_factory=list)  # its failed launches, oldest first
+    retry_at: float | None = None  # when it tries again to launch what it lacks (after a failed launch)
+
+
+# EC2 Auto Scaling keeps trying to launch what a group lacks (the User Guide's "Suspend and resume" page: groups
+# "trying to launch instances for over 24 hours" get an administrative suspension); the interval is not documented,
+# the emulator tries again every simulated minute. It keeps a group's newest 100 activities (DescribeScalingActivities'
+# largest page), so a group that fails for hours holds no more.
+LAUNCH_RETRY = 60.0
+ACTIVITIES_KEPT = 100
+
+
+def replace_terminated(world: World, at: float) -> None:
+    """Groups replace instances terminated behind their back, and try again the launches that failed."""
     for group in list(world.autoscaling.autoscaling_groups.values()):
         gone = [s for s in group.instance_states if s.instance.state in ("terminated", "shutting-down")]
-        if not gone:
-            continue
         group.instance_states = [s for s in group.instance_states if s not in gone]
-        if len(group.instance_states) < (group.desired_capacity or 0):
+        record = state.get(group)
+        retry = record is not None and record.retry_at is not None and record.retry_at <= at
+        if retry:
+            record.retry_at = None
+        if (gone or retry) and len(group.instance_states) < (group.desired_capacity or 0):
             set_capacity(world, group, group.desired_capacity)
+
+
+def next_retry(world: World, after: float) -> float | None:
+    times = [record.retry_at for group in world.autoscaling.autoscaling_groups.values()
+             if (record := state.get(group)) is not None and record.retry_at is not None and record.retry_at > after]
+    return min(times) if times else None
 
 
 def set_capacity(world: World, group: Any, desired: int) -> None:
@@ -85,14 +109,15 @@ def _failed_launch(group: Any, subnet_id: str) -> None:
 
     from ecslab.behaviour.clock import clock
 
-    now = clock().to_datetime(clock().now())
+    at = clock().now()
+    now = clock().to_datetime(at)
     reason = InsufficientFreeAddresses.message
     before = len(group.instance_states)
     zone = group.autoscaling_backend.ec2_backend.get_subnet(subnet_id).availability_zone
-    activities = state.get(group)
-    if activities is None:
-        activities = state.put(group, [])
-    activities.append({
+    record = state.get(group) or state.put(group, GroupSim())
+    record.retry_at = at + LAUNCH_RETRY
+    del record.activities[:-ACTIVITIES_KEPT + 1]
+    record.activities.append({
         "ActivityId": str(mock_random.uuid4()),
         "AutoScalingGroupName": group.name,
         "Description": LAUNCH_FAILED.format(reason=reason),
@@ -118,7 +143,7 @@ def describe_scaling_activities(original: Any) -> Any:
         name = response._get_param("AutoScalingGroupName")
         groups = response.autoscaling_backend.autoscaling_groups
         found = [a for group_name, group in groups.items() if not name or group_name == name
-                 for a in (state.get(group) or [])]
+                 for a in getattr(state.get(group), "activities", [])]
         found.sort(key=lambda a: a["StartTime"], reverse=True)
         return ActionResult({"Activities": found})
 

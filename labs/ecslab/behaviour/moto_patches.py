@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import moto.ec2.models.nat_gateways as nat_gateway_models
 import moto.ec2.utils as ec2_utils
 import moto.ecs.models as ecs_models
 from moto.applicationautoscaling.models import ApplicationAutoscalingBackend, FakeApplicationAutoscalingPolicy
@@ -30,6 +31,7 @@ from moto.ec2.models.elastic_network_interfaces import NetworkInterface
 from moto.ec2.models.instances import InstanceBackend
 from moto.ec2.models.nat_gateways import NatGatewayBackend
 from moto.ec2.models.security_groups import SecurityGroupBackend, SecurityGroupRule
+from moto.ec2.models.subnets import Subnet
 from moto.ec2.models.vpcs import VPCBackend
 from moto.ec2.responses.launch_templates import LaunchTemplates
 from moto.ecs.exceptions import ECSException
@@ -73,6 +75,11 @@ from ecslab.behaviour.world import world_of
 
 MOTO_VERSION = "5.2.5"
 RESPONSE_SIGNATURE = "(self) -> 'ActionResult'"
+NETWORK_INTERFACE_SIGNATURE = (
+    "(self, ec2_backend: 'Any', subnet: 'Any', private_ip_address: 'list[str] | str', "
+    "private_ip_addresses: 'list[dict[str, Any]] | None' = None, device_index: 'int' = 0, "
+    "public_ip_auto_assign: 'bool' = False, group_ids: 'list[str] | None' = None, description: 'str | None' = None, "
+    "tags: 'dict[str, str] | None' = None, delete_on_termination: 'bool | None' = False, **kwargs: 'Any')")
 
 
 def _response(handler: Callable[[Any, dict[str, Any]], dict[str, Any]]) -> Callable[[Callable[..., Any]], Any]:
@@ -163,8 +170,14 @@ def _backend_stop_task(self: Any, cluster_str: str, task_str: str, reason: str) 
 
 
 def _no_ip() -> None:
-    """Leave the ENI's address to moto's NetworkInterface, which draws it from the subnet's CIDR."""
+    """The address chosen for the task's ENI (network.AddressBook), else none: the ENI takes the subnet's lowest
+    free one (network.interface_address)."""
     return network.take_prepared_ip()
+
+
+def _address_from_subnet(cidr: str | None = None, ipv6: bool = False) -> None:
+    """No address: the NAT gateway's interface takes its subnet's lowest free one (network.interface_address)."""
+    return None
 
 
 def _describe_scaling_activities(self: Any) -> str:
@@ -408,6 +421,10 @@ PATCHES: tuple[Patch, ...] = (
           "security_group_names: 'list[str]', **kwargs: 'Any') -> 'Reservation'",
           wrap(network.run_instances),
           "instances were launched into a full subnet (AWS: InsufficientFreeAddressesInSubnet)"),
+    Patch(Subnet, "get_available_subnet_ip", "(self, instance: 'Instance') -> 'str'", wrap(network.instance_address),
+          "an instance's address came from a counter blind to task interfaces (an instance took a task's address)"),
+    Patch(NetworkInterface, "__init__", NETWORK_INTERFACE_SIGNATURE, wrap(network.interface_address),
+          "an interface without an address got a random one of the CIDR (reserved, or another interface's)"),
     Patch(AutoScalingResponse, "describe_scaling_activities", "(self) -> moto.core.responses.ActionResult",
           asg.describe_scaling_activities, "moto answered no activity; now the group's failed launches"),
     Patch(InstanceBackend, "terminate_instances",
@@ -429,6 +446,8 @@ PATCHES: tuple[Patch, ...] = (
           wrap(loadbalancing.health_for), "every target healthy at once; now the simulated health checks"),
     Patch(ecs_models, "random_private_ip", "(cidr: str | None = None, ipv6: bool = False) -> str",
           replace(_no_ip), "moto.ecs.models.Task.__init__ gives the task ENI a random 10.x address"),
+    Patch(nat_gateway_models, "random_private_ip", "(cidr: str | None = None, ipv6: bool = False) -> str",
+          replace(_address_from_subnet), "a NAT gateway's interface got a random 10.x address, outside its subnet"),
     Patch(NatGatewayBackend, "describe_nat_gateways",
           "(self, filters: Any, nat_gateway_ids: list[str] | None) -> list[moto.ec2.models.nat_gateways.NatGateway]",
           wrap(_nat_gateways_by_tag), "tag filters ignored: a student's listing carried the whole class's"),
@@ -478,6 +497,10 @@ def _container_instance_attributes() -> None:
         EC2ContainerServiceResponse.RESPONSE_KEY_PATH_TO_TRANSFORMER.setdefault(path, ecs_format_attributes)
 
 
+def _subnet_free_addresses() -> None:
+    Subnet.available_ip_address_count = property(network.available_address_count)
+
+
 def _lifecycle_filter() -> None:
     ec2_utils.filter_dict_attribute_mapping.setdefault("instance-lifecycle", "lifecycle")
 
@@ -505,6 +528,8 @@ SETTINGS: tuple[Setting, ...] = (
             _container_instance_attributes, "moto writes a container instance's attributes as AWS's name/value list "
             "only in Describe/RegisterContainerInstance: Deregister and UpdateContainerInstancesState answered "
             "attributes without their names"),
+    Setting("moto.ec2.models.subnets.Subnet.available_ip_address_count", _subnet_free_addresses,
+            "counted every interface moto keeps, a terminated instance's for good (AvailableIpAddressCount -1)"),
     Setting("moto.ec2.utils.filter_dict_attribute_mapping['instance-lifecycle']", _lifecycle_filter,
             "passes_filter_dict raises NotImplementedError (HTTP 500) for filters missing from this table"),
     Setting("moto.moto_api.state_manager: ecs::task", set_task_transition_manual,

@@ -18,6 +18,7 @@ AVAILABLE_AFTER = 60.0
 def created(original: Any, backend: Any, *args: Any, **kwargs: Any) -> Any:
     """moto's create_nat_gateway, then `pending` until AVAILABLE_AFTER has passed."""
     gateway = original(backend, *args, **kwargs)
+    gateway.private_ip = gateway._eni.private_ip_address  # drawn from the subnet (moto_patches: random_private_ip)
     gateway.state = "pending"
     state.put(gateway, clock().now() + AVAILABLE_AFTER)
     return gateway

@@ -8,7 +8,9 @@ from moto.ec2 import ec2_backends
 from moto.ec2.utils import random_public_ip
 
 from ecslab.behaviour.aws_errors import InsufficientFreeAddresses
+from ecslab.behaviour.clock import clock
 from ecslab.behaviour.rules import subnet_addresses
+from ecslab.behaviour.security_group_dependencies import holds_interface
 
 _next_ip: str | None = None  # handed to moto's Task constructor through the patched random_private_ip
 
@@ -19,18 +21,57 @@ def ec2_backend_for(ecs_backend: Any) -> Any:
 
 def addresses_in_use(ec2: Any, subnet: Any) -> set[str]:
     """The private addresses the subnet's network interfaces hold (tasks, instances, NAT gateways...) and those of
-    its instances."""
-    used = {address["PrivateIpAddress"] for eni in ec2.enis.values() if getattr(eni.subnet, "id", None) == subnet.id
+    its instances. A terminated instance's interface goes ENI_RELEASE after it (moto keeps it for good)."""
+    now = clock().now()
+
+    def held(owner: Any) -> bool:
+        return owner is None or holds_interface(owner, now)
+
+    used = {address["PrivateIpAddress"] for eni in ec2.enis.values()
+            if getattr(eni.subnet, "id", None) == subnet.id and held(getattr(eni, "instance", None))
             for address in (eni.private_ip_addresses or [{"PrivateIpAddress": eni.private_ip_address}])}
     used.update(instance.private_ip for reservation in ec2.reservations.values() for instance in reservation.instances
-                if getattr(instance, "subnet_id", None) == subnet.id and getattr(instance, "private_ip", None))
+                if getattr(instance, "subnet_id", None) == subnet.id and getattr(instance, "private_ip", None)
+                and held(instance))
     return used
 
 
 def free_addresses(ec2: Any, subnet_id: str) -> int:
     """How many more network interfaces the subnet can hold (rules.subnet_addresses)."""
-    subnet = ec2.get_subnet(subnet_id)
-    return subnet_addresses.free_count(subnet.cidr_block, addresses_in_use(ec2, subnet))
+    return available_address_count(ec2.get_subnet(subnet_id))
+
+
+def available_address_count(subnet: Any) -> int:
+    """A subnet's AvailableIpAddressCount: the free addresses of rules.subnet_addresses (moto counted every interface
+    it keeps, a terminated instance's included)."""
+    return subnet_addresses.free_count(subnet.cidr_block, addresses_in_use(subnet.ec2_backend, subnet))
+
+
+def lowest_free_address(ec2: Any, subnet: Any) -> str:
+    """The address a new network interface gets in `subnet`: the lowest free usable one (rules.subnet_addresses).
+    Moto drew an instance's from a counter of the subnet's own, blind to task interfaces, and any other interface's
+    at random in the CIDR: an instance could get a running task's address, an interface a reserved one."""
+    address = subnet_addresses.first_free(subnet.cidr_block, addresses_in_use(ec2, subnet))
+    if address is None:
+        raise InsufficientFreeAddresses()
+    return address
+
+
+def instance_address(original: Any, subnet: Any, instance: Any) -> str:
+    """Subnet.get_available_subnet_ip: an instance's primary address (kept in moto's register of the subnet too)."""
+    address = lowest_free_address(subnet.ec2_backend, subnet)
+    subnet._subnet_ips[address] = instance
+    return address
+
+
+def interface_address(original: Any, eni: Any, ec2_backend: Any, subnet: Any, private_ip_address: Any,
+                      private_ip_addresses: Any = None, **kwargs: Any) -> None:
+    """NetworkInterface.__init__: an interface created without an address (a NAT gateway's, CreateNetworkInterface's)
+    gets the subnet's lowest free one."""
+    if subnet is not None and getattr(subnet, "cidr_block", None) and not private_ip_address \
+            and not private_ip_addresses:
+        private_ip_address = lowest_free_address(ec2_backend, subnet)
+    original(eni, ec2_backend, subnet, private_ip_address, private_ip_addresses, **kwargs)
 
 
 def run_instances(original: Any, ec2: Any, image_id: str, count: int, user_data: Any, security_group_names: Any,

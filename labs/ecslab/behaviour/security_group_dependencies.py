@@ -29,13 +29,17 @@ def terminate_instances(original: Any, backend: Any, instance_ids: list[str]) ->
     return result
 
 
-def _instance_holds(instance: Any, group_id: str, now: float) -> bool:
-    if group_id not in {group.id for group in getattr(instance, "security_groups", None) or []}:
-        return False
+def holds_interface(instance: Any, now: float) -> bool:
+    """An instance has its network interface (its address, its groups) until ENI_RELEASE after its termination."""
     if instance.state != "terminated":
         return True
     terminated_at = getattr(instance, "ecslab_terminated_at", None)
     return terminated_at is not None and now - terminated_at < ENI_RELEASE
+
+
+def _instance_holds(instance: Any, group_id: str, now: float) -> bool:
+    return group_id in {group.id for group in getattr(instance, "security_groups", None) or []} \
+        and holds_interface(instance, now)
 
 
 def in_use(backend: Any, group_id: str) -> bool:

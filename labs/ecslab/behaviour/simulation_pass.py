@@ -146,7 +146,7 @@ def world_next_event(world: World, after: float) -> float | None:
     times = [upcoming for upcoming in (
         agent.next_registration(world, after), spot.next_termination(world, after),
         managed_scaling.next_decision(world, after), metrics.next_tick(world, after),
-        scheduled_actions.next_run(world, after), nat.next_available(world, after),
+        scheduled_actions.next_run(world, after), nat.next_available(world, after), asg.next_retry(world, after),
     ) if upcoming is not None]
     return min(times) if times else None
 
@@ -239,7 +239,7 @@ def converge(world: World, at: float, clusters: set[str] | None = None, every_pr
         scheduled_actions.run_due(world, at)
         spot.terminate_due(world, at)
         agent.sync(world, at)
-        asg.replace_terminated(world)
+        asg.replace_terminated(world, at)
     if clusters is None:
         clusters = all_clusters(world)
     clusters |= state.touched & all_clusters(world)  # instances registered, tasks placed just now
