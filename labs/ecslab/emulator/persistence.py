@@ -32,7 +32,10 @@ from typing import Any
 
 from ecslab.config import state_dir
 
-FORMAT = 1
+# Raised whenever what the behaviour layer keeps on moto's objects changes shape, so that a snapshot of the same ecslab
+# version taken before the change is refused rather than half-understood (2: an Auto Scaling group's record became
+# asg.GroupSim, a list before).
+FORMAT = 2
 DEBOUNCE = 1.0  # seconds without a call before a snapshot is taken ...
 MAX_DELAY = 5.0  # ... but never more than this after the first call not yet saved ...
 SHARE = 0.1  # ... nor more often than keeps the lock busy this share of the time (a class's big state: less often)
