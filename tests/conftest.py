@@ -45,6 +45,16 @@ def group_of(item) -> str:
 
 
 @pytest.fixture(scope="session", autouse=True)
+def own_state_dir(tmp_path_factory) -> Path:
+    """Every emulator and `ecslab` this run starts keeps its state (snapshots, decisions) in a folder of the run's
+    own, unless a test names another: never in the user's ~/.cache/ecslab, where an emulator on a reused port would
+    find another run's snapshot (refused, or loaded into a test that expects an empty emulator)."""
+    state = tmp_path_factory.mktemp("ecslab-estado")
+    os.environ["ECSLAB_ESTADO"] = str(state)
+    return state
+
+
+@pytest.fixture(scope="session", autouse=True)
 def shape_check_log(tmp_path_factory) -> str:
     """Every botocore answer of this run is checked against its output shape (tests/shape_hook/shape_check.py): in
     this process, and in the processes it starts (PYTHONPATH brings the check's sitecustomize.py)."""

@@ -30,13 +30,13 @@ def start_emulator(scale: str, log: Path, extra_env: dict[str, str] | None = Non
         env.pop("ECSLAB_ESCALA_TEMPO")
     process = subprocess.Popen(
         [sys.executable, "-m", "ecslab.emulator", "--porta", str(port)],
-        env=env, stdout=subprocess.DEVNULL, stderr=log.open("w"),
+        env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"emulator exited: {log.read_text()}")
+            raise RuntimeError(f"emulator exited (code {process.returncode}): {log.read_text()}")
         try:
             urllib.request.urlopen(f"{url}/ecslab/relogio", timeout=1).read()
             return process, url

@@ -151,23 +151,24 @@ def test_run_instances_and_auto_scaling_need_a_free_address_in_the_subnet(sim):
     sim.ec2.run_instances(ImageId=image, MinCount=11, MaxCount=11, InstanceType="t3.micro", SubnetId=subnet)
     assert available(sim, subnet) == 0
 
-    sim.ec2.create_launch_template(LaunchTemplateName="cheio", LaunchTemplateData={
-        "ImageId": image, "InstanceType": "t3.micro"})
-    sim.autoscaling.create_auto_scaling_group(
-        AutoScalingGroupName="cheio", LaunchTemplate={"LaunchTemplateName": "cheio"}, MinSize=0, MaxSize=2,
-        DesiredCapacity=1, VPCZoneIdentifier=subnet)
-    (group,) = sim.autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=["cheio"])["AutoScalingGroups"]
-    assert group["Instances"] == []
-    (activity,) = sim.autoscaling.describe_scaling_activities(AutoScalingGroupName="cheio")["Activities"]
-    assert activity["StatusCode"] == "Failed"
-    assert activity["StatusMessage"] == (
-        "The specified subnet does not have enough free addresses to satisfy the request.")
-    assert activity["Description"].startswith("Launching a new EC2 instance.  Status Reason: The specified subnet")
-    assert "increasing the capacity from 0 to 1" in activity["Cause"]
-    instances = sim.ec2.describe_instances(Filters=[{"Name": "subnet-id", "Values": [subnet]}])["Reservations"]
-    assert sum(len(r["Instances"]) for r in instances) == 11
+    with sim.paused():  # the clock stands still: the group tries again a simulated minute apart
+        sim.ec2.create_launch_template(LaunchTemplateName="cheio", LaunchTemplateData={
+            "ImageId": image, "InstanceType": "t3.micro"})
+        sim.autoscaling.create_auto_scaling_group(
+            AutoScalingGroupName="cheio", LaunchTemplate={"LaunchTemplateName": "cheio"}, MinSize=0, MaxSize=2,
+            DesiredCapacity=1, VPCZoneIdentifier=subnet)
+        (group,) = sim.autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=["cheio"])["AutoScalingGroups"]
+        assert group["Instances"] == []
+        (activity,) = sim.autoscaling.describe_scaling_activities(AutoScalingGroupName="cheio")["Activities"]
+        assert activity["StatusCode"] == "Failed"
+        assert activity["StatusMessage"] == (
+            "The specified subnet does not have enough free addresses to satisfy the request.")
+        assert activity["Description"].startswith("Launching a new EC2 instance.  Status Reason: The specified subnet")
+        assert "increasing the capacity from 0 to 1" in activity["Cause"]
+        instances = sim.ec2.describe_instances(Filters=[{"Name": "subnet-id", "Values": [subnet]}])["Reservations"]
+        assert sum(len(r["Instances"]) for r in instances) == 11
 
-    with sim.paused():  # the group keeps trying, a minute apart: once an address is free, its instance launches
+        # a minute later it tries again (and fails); once an address is free, its instance launches
         sim.advance(61)
         assert len(sim.autoscaling.describe_scaling_activities(AutoScalingGroupName="cheio")["Activities"]) == 2
         sim.ec2.terminate_instances(InstanceIds=[instances[0]["Instances"][0]["InstanceId"]])

@@ -60,3 +60,20 @@ def test_partial_reset_keeps_iam_and_clears_the_rest(sim):
     assert iam.get_role(RoleName="ecsTaskExecutionRole")["Role"]["RoleName"] == "ecsTaskExecutionRole"
     post(f"{sim.url}/ecslab/reset", {"manter": []})
     assert iam.list_roles()["Roles"] == []
+
+
+def test_a_test_emulator_keeps_its_state_in_the_runs_own_folder(sim):
+    """Not in the user's ~/.cache/ecslab, where an emulator on a reused port found another run's snapshot and
+    refused to start (or would have loaded it)."""
+    import os
+    from pathlib import Path
+    from urllib.parse import urlparse
+
+    name = f"emulador-{urlparse(sim.url).port}.estado"
+    sim.ecs.create_cluster(clusterName="estado")
+    own = Path(os.environ["ECSLAB_ESTADO"]) / name
+    deadline = time.monotonic() + 30
+    while not own.exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert own.exists()
+    assert not (Path.home() / ".cache" / "ecslab" / name).exists()
