@@ -9,8 +9,6 @@ latency: on a busy machine the latency says more about the machine than about th
 from __future__ import annotations
 
 import argparse
-import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -23,15 +21,11 @@ import psutil
 from botocore.config import Config
 from botocore.exceptions import ClientError, EndpointConnectionError
 
-LABS = Path(__file__).resolve().parents[1] / "labs"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from lab_harness import free_port, scratch_emulator_env  # noqa: E402
+
 TARGET_STEADY_S = 5.0
 TARGET_MEDIAN_MS = 10.0
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def clients(url: str) -> dict[str, Any]:
@@ -100,7 +94,7 @@ def main() -> int:
     parser.add_argument("--chamadas", type=int, default=200, help="chamadas medidas por operação (padrão 200)")
     args = parser.parse_args()
     port = free_port()
-    env = {**os.environ, "PYTHONPATH": str(LABS)}
+    env = scratch_emulator_env()
     env.pop("ECSLAB_ESCALA_TEMPO", None)
     started = time.perf_counter()
     process = subprocess.Popen([sys.executable, "-m", "ecslab.emulator", "--porta", str(port)], env=env,

@@ -10,7 +10,6 @@ NotImplemented. Any other answer, an error about a missing parameter included, m
 from __future__ import annotations
 
 import argparse
-import os
 import subprocess
 import sys
 import time
@@ -22,16 +21,14 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from lab_harness import free_port  # noqa: E402
+from lab_harness import free_port, scratch_emulator_env  # noqa: E402
 
-LABS = Path(__file__).resolve().parents[1] / "labs"
 UNANSWERED = {"InvalidAction", "NotImplemented", "NotImplementedException", "UnknownOperationException"}
 
 
 def start(port: int) -> subprocess.Popen:
-    env = {**os.environ, "PYTHONPATH": str(LABS)}
-    process = subprocess.Popen([sys.executable, "-m", "ecslab.emulator", "--porta", str(port)], env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen([sys.executable, "-m", "ecslab.emulator", "--porta", str(port)],
+                               env=scratch_emulator_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:

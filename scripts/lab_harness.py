@@ -66,6 +66,14 @@ def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 120)
                           timeout=timeout)
 
 
+def scratch_emulator_env(**extra: str) -> dict[str, str]:
+    """The environment of an emulator a script starts for itself: the labs' package on the path, and its state in a
+    new folder of its own. Never the user's ~/.cache/ecslab, where an emulator on a reused port would find another
+    run's snapshot: refused (the emulator exits) or loaded (a measurement of someone else's state)."""
+    return {**os.environ, "PYTHONPATH": str(LABS_DIR), "ECSLAB_ESTADO": tempfile.mkdtemp(prefix="ecslab-estado-"),
+            **extra}
+
+
 @contextmanager
 def fresh_emulator(aluno: str, **extra: str) -> Iterator[dict[str, str]]:
     """A new emulator on a free port, with its own state folder; yields the kernel environment for ALUNO."""
