@@ -8,7 +8,9 @@ put this folder on sys.path (tests/conftest.py), the scripts beside it import it
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -66,12 +68,14 @@ def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 120)
                           timeout=timeout)
 
 
-def scratch_emulator_env(**extra: str) -> dict[str, str]:
+def scratch_emulator_env() -> dict[str, str]:
     """The environment of an emulator a script starts for itself: the labs' package on the path, and its state in a
     new folder of its own. Never the user's ~/.cache/ecslab, where an emulator on a reused port would find another
-    run's snapshot: refused (the emulator exits) or loaded (a measurement of someone else's state)."""
-    return {**os.environ, "PYTHONPATH": str(LABS_DIR), "ECSLAB_ESTADO": tempfile.mkdtemp(prefix="ecslab-estado-"),
-            **extra}
+    run's snapshot: refused (the emulator exits) or loaded (a measurement of someone else's state). The folder is
+    removed when the script exits."""
+    state = tempfile.mkdtemp(prefix="ecslab-estado-")
+    atexit.register(shutil.rmtree, state, ignore_errors=True)
+    return {**os.environ, "PYTHONPATH": str(LABS_DIR), "ECSLAB_ESTADO": state}
 
 
 @contextmanager

@@ -1,5 +1,6 @@
-"""Reset every moto backend except a few (IAM by default: its AWS managed-policy catalogue takes a second or
-two to load again, and nothing in it belongs to a lab)."""
+"""Reset every moto backend except a few: IAM by default, because the tests reset between cases and the labs' roles
+and instance profiles are account-wide and created idempotently (`criar_perfis_iam`), so they can outlive a case.
+`{"manter": []}` resets IAM too. Students start empty with `ecslab emulador reiniciar --limpo` instead."""
 
 from __future__ import annotations
 
