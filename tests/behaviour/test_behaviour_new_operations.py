@@ -105,6 +105,11 @@ def test_express_gateway_service_lifecycle(sim):
     assert updated["targetConfiguration"]["cpu"] == "2048"
     assert updated["targetConfiguration"]["taskDefinitionArn"].endswith("vitrine:2")
     assert sim.service("default", "vitrine")["taskDefinition"].endswith("vitrine:2")
+    for answer, revision in ((created, ":1"), (updated, ":2")):
+        configuration = answer.get("activeConfigurations", [answer.get("targetConfiguration")])[0]
+        named = sim.ecs.describe_service_revisions(serviceRevisionArns=[configuration["serviceRevisionArn"]])
+        assert named["failures"] == []
+        assert named["serviceRevisions"][0]["taskDefinition"].endswith("vitrine" + revision)
     deleted = sim.ecs.delete_express_gateway_service(serviceArn=arn)["service"]
     assert deleted["status"]["statusCode"] == "DRAINING"
     with pytest.raises(ClientError) as error:

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import json
 import math
-import random
 from dataclasses import dataclass, field
 from typing import Any
 
 from moto.autoscaling.models import ASG_NAME_TAG, InstanceState
 
-from ecslab.behaviour import network, state
+from ecslab.behaviour import moto_terms, network, state
 from ecslab.behaviour.aws_errors import InsufficientFreeAddresses
 from ecslab.behaviour.world import World
 
@@ -78,10 +77,11 @@ def launch_instances(original: Any, group: Any, count_needed: int, propagated_ta
             continue
         subnet = _least_used_subnet(ec2, group, open_subnets) if subnets else None
         spot = _next_is_spot(group)
+        zone = ec2.get_subnet(subnet).availability_zone if subnet else moto_terms.random_zone(group.availability_zones)
         reservation = ec2.run_instances(
             group.image_id, 1, group.user_data, group.security_groups,
             instance_type=_next_instance_type(group), tags={"instance": dict(tags)},
-            placement=ec2.get_subnet(subnet).availability_zone if subnet else random.choice(group.availability_zones),
+            placement=zone,
             launch_config=group.launch_config, launch_template=_template_ref(group),
             is_instance_type_default=False, subnet_id=subnet,
             # None: the subnet's MapPublicIpOnLaunch decides, as on AWS (moto's default is no public IP)
@@ -105,8 +105,6 @@ LAUNCH_CAUSE = ("At {at} an instance was started in response to a difference bet
 
 def _failed_launch(group: Any, subnet_id: str) -> None:
     """A scaling activity of the group: the instance it wanted was not launched (no free address in `subnet_id`)."""
-    from moto.moto_api._internal import mock_random
-
     from ecslab.behaviour.clock import clock
 
     at = clock().now()
@@ -118,7 +116,7 @@ def _failed_launch(group: Any, subnet_id: str) -> None:
     record.retry_at = at + LAUNCH_RETRY
     del record.activities[:-ACTIVITIES_KEPT + 1]
     record.activities.append({
-        "ActivityId": str(mock_random.uuid4()),
+        "ActivityId": moto_terms.uuid4(),
         "AutoScalingGroupName": group.name,
         "Description": LAUNCH_FAILED.format(reason=reason),
         "Cause": LAUNCH_CAUSE.format(at=now.strftime("%Y-%m-%dT%H:%M:%SZ"), before=before, after=before + 1),

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from moto.moto_api._internal import mock_random
-
+from ecslab.behaviour import moto_terms
 from ecslab.behaviour.clock import clock
 
 MAX_EVENTS = 100
 
 
 def post_event(service: Any, message: str, at: float) -> None:
-    service.events.insert(0, {"id": str(mock_random.uuid4()), "createdAt": clock().to_datetime(at),
+    service.events.insert(0, {"id": moto_terms.uuid4(), "createdAt": clock().to_datetime(at),
                               "message": message})
     del service.events[MAX_EVENTS:]

@@ -22,9 +22,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from moto.elbv2 import elbv2_backends
-from moto.moto_api._internal import mock_random
 
-from ecslab.behaviour import api, aws_errors, service_deployments, tasks
+from ecslab.behaviour import api, aws_errors, moto_terms, service_deployments, tasks
 from ecslab.behaviour.clock import clock
 from ecslab.behaviour.errors import ECS_INVALID
 from ecslab.behaviour.world import World
@@ -81,7 +80,7 @@ def _network(world: World, given: dict[str, Any] | None, name: str, port: int,
     groups = list((given or {}).get("securityGroups") or [])
     if not groups:
         vpc_id = world.ec2.get_subnet(subnets[0]).vpc_id
-        group = world.ec2.create_security_group(f"ecs-express-{name}-{mock_random.get_random_hex(6)}",
+        group = world.ec2.create_security_group(f"ecs-express-{name}-{moto_terms.random_hex(6)}",
                                                 f"Express service {name}", vpc_id, tags=tags)
         world.ec2.authorize_security_group_ingress(group.id, "tcp", "80", "80", [{"CidrIp": "0.0.0.0/0"}])
         world.ec2.authorize_security_group_ingress(group.id, "tcp", str(port), str(port), [],
@@ -94,7 +93,7 @@ def _load_balancer(world: World, name: str, network: dict[str, Any], port: int, 
                    tags: list[dict[str, str]]) -> tuple[str, str]:
     """(target group ARN, the ALB's DNS name): an internet-facing ALB forwarding HTTP :80 to the tasks."""
     elbv2 = elbv2_backends[world.ecs.account_id][world.ecs.region_name]
-    short = f"ecs-express-{name}"[:26] + "-" + mock_random.get_random_hex(5)
+    short = f"ecs-express-{name}"[:26] + "-" + moto_terms.random_hex(5)
     vpc_id = world.ec2.get_subnet(network["subnets"][0]).vpc_id
     group = elbv2.create_target_group(short, protocol="HTTP", port=port, vpc_id=vpc_id, target_type="ip",
                                       healthcheck_path=health_check_path, tags=tags or None)
@@ -133,8 +132,7 @@ def _configuration(service: Any, record: ExpressService, config: dict[str, Any],
     primary = {**config["primaryContainer"],
                "containerPort": int(config["primaryContainer"].get("containerPort") or DEFAULT_PORT)}
     return {
-        "serviceRevisionArn": f"{service.arn.split(':service/')[0]}:service-revision/"
-                              f"{service.cluster_name}/{service.name}/{mock_random.randint(10**18, 10**19 - 1)}",
+        "serviceRevisionArn": service_deployments.revision_arn(service, service.deployments[0]["id"]),
         "executionRoleArn": config.get("executionRoleArn"),
         "taskRoleArn": config.get("taskRoleArn"),
         "taskDefinitionArn": service.task_definition,
@@ -187,7 +185,7 @@ def create_express_gateway_service(backend: Any, params: dict[str, Any]) -> dict
     world = World(backend)
     cluster = _cluster(backend, params.get("cluster"))
     name = params.get("serviceName") or (
-        primary["image"].split("/")[-1].split(":")[0].split("@")[0] + "-" + mock_random.get_random_hex(4))
+        primary["image"].split("/")[-1].split(":")[0].split("@")[0] + "-" + moto_terms.random_hex(4))
     api.check_new_service_name(backend, cluster, name)
     request_tags = list(params.get("tags") or [])
     config = _settings(params)

@@ -19,9 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from moto.moto_api._internal import mock_random
-
-from ecslab.behaviour import state
+from ecslab.behaviour import moto_terms, state
 from ecslab.behaviour.world import world_of
 
 NAMESPACE = "AWS/ECS/ManagedScaling"
@@ -64,7 +62,7 @@ def _managed_group(backend: Any, provider_name: str) -> tuple[Any, dict[str, Any
 def _create(backend: Any, cluster: Any, provider_name: str, group: Any, scaling: dict[str, Any]) -> ProviderResources:
     world = world_of(backend.account_id, backend.region_name)
     target = float(scaling.get("targetCapacity") or 100)
-    policy_name = f"{POLICY_PREFIX}{mock_random.uuid4()}"
+    policy_name = f"{POLICY_PREFIX}{moto_terms.uuid4()}"
     metric = {"MetricName": METRIC, "Namespace": NAMESPACE, "Statistic": "Average",
               "Dimensions": [{"Name": "CapacityProviderName", "Value": provider_name},
                              {"Name": "ClusterName", "Value": cluster.name}]}
@@ -75,10 +73,10 @@ def _create(backend: Any, cluster: Any, provider_name: str, group: Any, scaling:
                                 "DisableScaleIn": False},
         step_adjustments=None, estimated_instance_warmup=None, predictive_scaling_configuration=None,
     )
-    resources = ProviderResources(str(mock_random.uuid4()), policy_name, group.name)
+    resources = ProviderResources(moto_terms.uuid4(), policy_name, group.name)
     for suffix, comparison, periods in (("AlarmHigh", "GreaterThanThreshold", SCALE_OUT_PERIODS),
                                         ("AlarmLow", "LessThanThreshold", SCALE_IN_PERIODS)):
-        name = f"TargetTracking-{group.name}-{suffix}-{mock_random.uuid4()}"
+        name = f"TargetTracking-{group.name}-{suffix}-{moto_terms.uuid4()}"
         world.cloudwatch.put_metric_alarm(
             name=name, namespace=NAMESPACE, metric_name=METRIC, comparison_operator=comparison,
             evaluation_periods=periods, datapoints_to_alarm=periods, period=60, threshold=target, statistic="Average",

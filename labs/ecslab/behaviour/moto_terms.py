@@ -1,6 +1,6 @@
-"""moto's terms that behaviour modules need without touching moto themselves: identifiers drawn from moto's random
-source (seeded with moto's, so that a seeded run gives the same ids), the key moto files a scaling policy under, and
-Application Auto Scaling's service namespaces."""
+"""moto's terms that behaviour modules need without touching moto themselves: identifiers and choices drawn from
+moto's random source (seeded with moto's, so that a seeded run gives the same ids), the key moto files a scaling
+policy under, and Application Auto Scaling's service namespaces."""
 
 from __future__ import annotations
 
@@ -13,6 +13,16 @@ ECS_NAMESPACE = ServiceNamespaceValueSet.ECS.value
 
 def uuid4() -> str:
     return str(mock_random.uuid4())
+
+
+def random_zone(zones: list[str]) -> str:
+    """The zone moto would pick for an instance launched without a subnet."""
+    return mock_random.choice(zones)
+
+
+def random_hex(length: int) -> str:
+    """`length` hexadecimal digits, as in the suffix of a generated name or a container's runtime id."""
+    return mock_random.get_random_hex(length)
 
 
 def deployment_number() -> int:

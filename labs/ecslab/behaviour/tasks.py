@@ -9,9 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from moto.ecs.models import Container, Task
-from moto.moto_api._internal import mock_random
 
-from ecslab.behaviour import failures, loadbalancing, messages, network, state
+from ecslab.behaviour import failures, loadbalancing, messages, moto_terms, network, state
 from ecslab.behaviour.clock import clock
 from ecslab.behaviour.events import post_event
 from ecslab.behaviour.state import TaskSim
@@ -150,7 +149,7 @@ def build_containers(task: Task, task_definition: Any, eni: Any, container_insta
     containers = []
     for definition in task_definition.container_definitions:
         container = Container(task_definition)
-        container.container_arn = task.task_arn.replace(":task/", ":container/", 1) + "/" + str(mock_random.uuid4())
+        container.container_arn = task.task_arn.replace(":task/", ":container/", 1) + "/" + moto_terms.uuid4()
         container.task_arn = task.task_arn
         container.name = definition.get("name")
         container.image = definition.get("image")
@@ -231,7 +230,7 @@ def set_containers(task: Task, status: str, exit_code: int | None = None) -> Non
         if exit_code is not None and container.exitCode is None:
             container.exitCode = exit_code
         if status == "RUNNING":
-            container.runtime_id = f"{task.id}-{mock_random.get_random_hex(10)}"
+            container.runtime_id = f"{task.id}-{moto_terms.random_hex(10)}"
             container.health_status = "UNKNOWN"
 
 
